@@ -1,0 +1,194 @@
+//! Cancelling and rescheduling. A move that collides leaves the old time booked: the
+//! update either commits whole or not at all.
+
+use super::availability::{service_times, staff_calendar};
+use super::book::read_back;
+use super::{Actor, AppointmentView};
+use crate::App;
+use crate::error::{AppError, Result};
+use askpro_core::SlotRejection;
+use askpro_core::availability::{AvailabilityRequest, BranchCalendar, BusySpan};
+use askpro_store::appointments::{self, AppointmentRow, NewTime};
+use askpro_store::audit::{self, AuditEntry};
+use askpro_store::{StoreError, WriteTx};
+use jiff::Timestamp;
+
+impl App {
+    /// Cancels a booked appointment. Cancelling it again answers with the cancelled
+    /// appointment and changes nothing, so retried requests are harmless.
+    pub async fn cancel(
+        &self,
+        company: &str,
+        id: &str,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AppointmentView> {
+        let model = self.company(company).await?;
+        let now = self.now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let before = current(&mut tx, model.id(), id).await?;
+        if before.status == "cancelled" {
+            return Ok(AppointmentView::from(&before));
+        }
+        if before.status != "booked" {
+            return Err(AppError::Conflict(format!(
+                "appointment `{id}` is {} and can no longer be cancelled",
+                before.status
+            )));
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        appointments::cancel(&mut tx, id, reason, now).await?;
+        let after = read_back(&mut tx, model.id(), id).await?;
+        record(
+            &mut tx,
+            model.id(),
+            id,
+            "cancel",
+            actor,
+            &before,
+            &after,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            company = model.slug(),
+            appointment_id = id,
+            source = actor.kind,
+            "appointment cancelled"
+        );
+        Ok(after)
+    }
+
+    /// Moves a booked appointment to `start` (and optionally another staff member).
+    pub async fn reschedule(
+        &self,
+        company: &str,
+        id: &str,
+        start: Timestamp,
+        staff: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AppointmentView> {
+        let model = self.company(company).await?;
+        let row = appointments::get(&self.db, model.id(), id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if row.status != "booked" {
+            return Err(AppError::Conflict(format!(
+                "appointment `{id}` is {} and cannot be moved",
+                row.status
+            )));
+        }
+        let branch = model.branch(&row.branch_slug)?;
+        let service = model.service(&row.service_slug)?;
+        let member = model.staff_member(staff.unwrap_or(&row.staff_slug))?;
+        if !member.branches.contains(&branch.slug) || !member.services.contains(&service.slug) {
+            return Err(AppError::Invalid(format!(
+                "staff member `{}` does not perform service `{}` at branch `{}`",
+                member.slug, service.slug, branch.slug
+            )));
+        }
+        let tz = model.zone(branch.slug.as_str());
+        let mut busy = self
+            .busy_by_staff(&model, start.to_zoned_datetime(tz.clone()).date(), 1)
+            .await?;
+        // The appointment's own current span must not block its move.
+        if let Some(spans) = busy.get_mut(&row.staff_id) {
+            spans.retain(|s| {
+                *s != BusySpan {
+                    from_ms: row.blocked_from,
+                    until_ms: row.blocked_until,
+                }
+            });
+        }
+        let engine = AvailabilityRequest {
+            branch: BranchCalendar {
+                timezone: &tz,
+                hours: &branch.hours,
+                closed: &branch.closed,
+                holidays: branch.holidays,
+            },
+            service: service_times(service),
+            rules: model.tenant().booking,
+            now: self.now(),
+        };
+        engine
+            .check_slot(&staff_calendar(&model, member, &busy), start)
+            .map_err(AppError::SlotUnavailable)?;
+        let times = service_times(service);
+        let blocked = times.blocked_span(start);
+        let staff_id = model.ids().staff_ids[member.slug.as_str()].clone();
+        let to = NewTime {
+            staff_id: &staff_id,
+            starts_at: start.as_millisecond(),
+            ends_at: times.end(start).as_millisecond(),
+            blocked_from: blocked.from_ms,
+            blocked_until: blocked.until_ms,
+        };
+        let now = self.now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let before = current(&mut tx, model.id(), id).await?;
+        if before.status != "booked" {
+            return Err(AppError::Conflict(format!(
+                "appointment `{id}` is {} and cannot be moved",
+                before.status
+            )));
+        }
+        match appointments::reschedule(&mut tx, id, to, now).await {
+            Err(StoreError::Overlap) => {
+                return Err(AppError::SlotUnavailable(SlotRejection::Taken));
+            }
+            other => other?,
+        }
+        let after = read_back(&mut tx, model.id(), id).await?;
+        record(
+            &mut tx,
+            model.id(),
+            id,
+            "reschedule",
+            actor,
+            &before,
+            &after,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
+        Ok(after)
+    }
+}
+
+async fn current(tx: &mut WriteTx, company_id: &str, id: &str) -> Result<AppointmentRow> {
+    appointments::get_in_tx(tx, company_id, id)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("unknown appointment `{id}`"))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    tx: &mut WriteTx,
+    company_id: &str,
+    id: &str,
+    action: &str,
+    actor: &Actor,
+    before: &AppointmentRow,
+    after: &AppointmentView,
+    now: i64,
+) -> Result<()> {
+    let entry = AuditEntry {
+        company_id,
+        entity: "appointment",
+        entity_id: id,
+        action,
+        actor: actor.kind,
+        origin: actor.origin.as_deref(),
+        before: Some(AppointmentView::from(before).to_json()),
+        after: Some(after.to_json()),
+    };
+    audit::record(tx, &entry, now).await?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! The one booking service: availability, booking, cancelling, rescheduling and reading
+//! appointments, whoever asks (API, phone, CLI, Cal.com). Every change writes the
+//! appointment and its audit entry in one transaction; the database refuses overlaps.
+
+mod availability;
+mod book;
+mod change;
+mod read;
+mod view;
+
+pub use availability::{AvailabilityQuery, SlotView};
+pub use book::{BookOutcome, BookRequest, Customer};
+pub use read::{AppointmentQuery, Bound};
+pub use view::AppointmentView;
+
+/// Who asked for a change, and from where: recorded in the audit log and as the
+/// appointment's source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `api`, `phone`, `cli`, `calcom` or `system`.
+    pub kind: &'static str,
+    /// The token label, the call id, the operator's user name, …
+    pub origin: Option<String>,
+}
+
+impl Actor {
+    pub fn api(token_label: impl Into<String>) -> Actor {
+        Actor {
+            kind: "api",
+            origin: Some(token_label.into()),
+        }
+    }
+    pub fn phone(call_id: impl Into<String>) -> Actor {
+        Actor {
+            kind: "phone",
+            origin: Some(call_id.into()),
+        }
+    }
+    pub fn cli(user: Option<String>) -> Actor {
+        Actor {
+            kind: "cli",
+            origin: user,
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Reading appointments: one by id, or a filtered list over local dates or instants.
+
+use super::AppointmentView;
+use crate::App;
+use crate::error::{AppError, Result};
+use askpro_store::appointments::{self, ListFilter};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+/// One end of a list range: an instant, or a local date (inclusive, in each branch's zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Instant(Timestamp),
+    Date(Date),
+}
+
+impl Bound {
+    pub fn parse(field: &str, raw: &str) -> Result<Bound> {
+        if raw.len() == 10
+            && let Ok(date) = raw.parse::<Date>()
+        {
+            return Ok(Bound::Date(date));
+        }
+        raw.parse::<Timestamp>().map(Bound::Instant).map_err(|_| {
+            AppError::Invalid(format!(
+                "`{field}`: `{raw}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time"
+            ))
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppointmentQuery {
+    pub from: Bound,
+    pub to: Bound,
+    pub status: Option<String>,
+    pub staff: Option<String>,
+}
+
+const STATUSES: [&str; 4] = ["booked", "cancelled", "completed", "no_show"];
+const DAY_MS: i64 = 86_400_000;
+
+impl App {
+    pub async fn appointment(&self, company: &str, id: &str) -> Result<AppointmentView> {
+        let model = self.company(company).await?;
+        let row = appointments::get(&self.db, model.id(), id).await?;
+        row.map(|r| AppointmentView::from(&r))
+            .ok_or_else(|| AppError::NotFound(format!("unknown appointment `{id}`")))
+    }
+
+    pub async fn appointments(
+        &self,
+        company: &str,
+        query: &AppointmentQuery,
+    ) -> Result<Vec<AppointmentView>> {
+        if let Some(status) = query.status.as_deref().filter(|s| !STATUSES.contains(s)) {
+            return Err(AppError::Invalid(format!(
+                "`status`: `{status}` is not one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+        let model = self.company(company).await?;
+        let staff_id =
+            match &query.staff {
+                Some(slug) => {
+                    Some(model.ids().staff_ids.get(slug).cloned().ok_or_else(|| {
+                        AppError::NotFound(format!("unknown staff member `{slug}`"))
+                    })?)
+                }
+                None => None,
+            };
+        // Dates are local to each branch: fetch a day more on each side, then filter exactly.
+        let filter = ListFilter {
+            company_id: model.id().to_owned(),
+            starts_from: rough_ms(query.from, false),
+            starts_to: rough_ms(query.to, true),
+            status: query.status.clone(),
+            staff_id,
+        };
+        let rows = appointments::list(&self.db, &filter).await?;
+        Ok(rows
+            .iter()
+            .filter(|row| {
+                let tz = TimeZone::get(&row.timezone).unwrap_or(TimeZone::UTC);
+                within(row.starts_at, query.from, &tz, false)
+                    && within(row.starts_at, query.to, &tz, true)
+            })
+            .map(AppointmentView::from)
+            .collect())
+    }
+}
+
+fn rough_ms(bound: Bound, is_end: bool) -> i64 {
+    match bound {
+        Bound::Instant(t) => t.as_millisecond(),
+        Bound::Date(d) => {
+            let midnight = d
+                .to_zoned_datetime(TimeZone::UTC)
+                .map(|z| z.timestamp().as_millisecond())
+                .unwrap_or(0);
+            if is_end {
+                midnight + 2 * DAY_MS
+            } else {
+                midnight - DAY_MS
+            }
+        }
+    }
+}
+
+fn within(starts_at: i64, bound: Bound, tz: &TimeZone, is_end: bool) -> bool {
+    match bound {
+        Bound::Instant(t) if is_end => starts_at <= t.as_millisecond(),
+        Bound::Instant(t) => starts_at >= t.as_millisecond(),
+        Bound::Date(d) => {
+            let local = Timestamp::from_millisecond(starts_at)
+                .map(|t| t.to_zoned_datetime(tz.clone()).date());
+            local.is_ok_and(|day| if is_end { day <= d } else { day >= d })
+        }
+    }
+}

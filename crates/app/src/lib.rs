@@ -1,0 +1,20 @@
+//! AskPro's application services on top of the store: the one booking service (the
+//! only code that creates, moves or cancels appointments), applying tenant files,
+//! runtime settings and API tokens. [`App`] is the context every entry point shares
+//! (HTTP server, CLI, later the worker); there is no global state.
+
+mod context;
+mod error;
+mod model;
+mod time;
+
+pub mod booking;
+pub mod settings;
+pub mod tenant;
+pub mod tokens;
+
+pub use booking::{Actor, AppointmentView};
+pub use context::{App, Clock};
+pub use error::AppError;
+pub use model::CompanyModel;
+pub use time::{format_local, parse_instant};

@@ -1,0 +1,177 @@
+//! Runtime settings with their effective values: company value, else global value,
+//! else the registry's default. Reads go through a cache that lives two seconds, so a
+//! `config set` from the CLI reaches a running server within seconds, without a restart.
+
+use crate::App;
+use crate::booking::Actor;
+use crate::error::Result;
+use askpro_core::settings::{self as registry, SETTINGS, SettingDef, SettingValue};
+use askpro_store::audit::{self, AuditEntry};
+use askpro_store::settings::{self as stored, GLOBAL, StoredSetting};
+use serde::Serialize;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+const CACHE_TTL: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+pub struct SettingsCache {
+    entries: RwLock<Option<(Instant, Vec<StoredSetting>)>>,
+}
+
+impl SettingsCache {
+    fn fresh(&self) -> Option<Vec<StoredSetting>> {
+        let guard = self.entries.read().ok()?;
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < CACHE_TTL)
+            .map(|(_, all)| all.clone())
+    }
+
+    fn store(&self, all: Vec<StoredSetting>) {
+        if let Ok(mut guard) = self.entries.write() {
+            *guard = Some((Instant::now(), all));
+        }
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.entries.write() {
+            *guard = None;
+        }
+    }
+}
+
+/// One key as `config list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectiveSetting {
+    pub key: &'static str,
+    pub value: SettingValue,
+    /// `default`, `global` or `company`.
+    pub source: &'static str,
+    pub allowed: String,
+    pub doc: &'static str,
+}
+
+impl App {
+    async fn stored_settings(&self) -> Result<Vec<StoredSetting>> {
+        if let Some(all) = self.settings.fresh() {
+            return Ok(all);
+        }
+        let all = stored::all(&self.db).await?;
+        self.settings.store(all.clone());
+        Ok(all)
+    }
+
+    /// The effective value of `key` for a company (by slug), or globally.
+    pub async fn setting(&self, key: &str, company: Option<&str>) -> Result<EffectiveSetting> {
+        let def = registry::definition(key)?;
+        let scope = self.scope(company).await?;
+        let all = self.stored_settings().await?;
+        Ok(effective(def, &all, &scope))
+    }
+
+    pub async fn settings_overview(&self, company: Option<&str>) -> Result<Vec<EffectiveSetting>> {
+        let scope = self.scope(company).await?;
+        let all = self.stored_settings().await?;
+        Ok(SETTINGS
+            .iter()
+            .map(|def| effective(def, &all, &scope))
+            .collect())
+    }
+
+    /// Validates and stores `KEY=VALUE`, globally or for one company.
+    pub async fn set_setting(
+        &self,
+        assignment: &str,
+        company: Option<&str>,
+        actor: &Actor,
+    ) -> Result<EffectiveSetting> {
+        let (def, value) = registry::parse_assignment(assignment)?;
+        let scope = self.scope(company).await?;
+        let before = self.setting(def.key, company).await?;
+        let now = self.now_ms();
+        stored::set(&self.db, &scope, def.key, value.as_str(), now).await?;
+        self.settings.invalidate();
+        self.audit_setting(
+            &scope,
+            def,
+            Some(before.value.as_str()),
+            Some(value.as_str()),
+            actor,
+        )
+        .await?;
+        tracing::info!(key = def.key, value = %value, company = company.unwrap_or("(global)"), "setting changed");
+        self.setting(def.key, company).await
+    }
+
+    /// Removes a stored value, so the global value or the default applies again.
+    pub async fn unset_setting(
+        &self,
+        key: &str,
+        company: Option<&str>,
+        actor: &Actor,
+    ) -> Result<EffectiveSetting> {
+        let def = registry::definition(key)?;
+        let scope = self.scope(company).await?;
+        if stored::unset(&self.db, &scope, def.key).await? {
+            self.settings.invalidate();
+            self.audit_setting(&scope, def, None, None, actor).await?;
+        }
+        self.setting(def.key, company).await
+    }
+
+    async fn scope(&self, company: Option<&str>) -> Result<String> {
+        match company {
+            Some(slug) => Ok(self.company(slug).await?.id().to_owned()),
+            None => Ok(GLOBAL.to_owned()),
+        }
+    }
+
+    async fn audit_setting(
+        &self,
+        scope: &str,
+        def: &SettingDef,
+        before: Option<&str>,
+        after: Option<&str>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let entry = AuditEntry {
+            company_id: scope,
+            entity: "setting",
+            entity_id: def.key,
+            action: if after.is_some() { "set" } else { "unset" },
+            actor: actor.kind,
+            origin: actor.origin.as_deref(),
+            before: before.map(|v| serde_json::Value::String(v.to_owned())),
+            after: after.map(|v| serde_json::Value::String(v.to_owned())),
+        };
+        audit::record(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn effective(def: &'static SettingDef, all: &[StoredSetting], scope: &str) -> EffectiveSetting {
+    let lookup = |s: &str| all.iter().find(|x| x.key == def.key && x.scope == s);
+    let (raw, source) = match (scope != GLOBAL).then(|| lookup(scope)).flatten() {
+        Some(v) => (Some(v.value.as_str()), "company"),
+        None => match lookup(GLOBAL) {
+            Some(v) => (Some(v.value.as_str()), "global"),
+            None => (None, "default"),
+        },
+    };
+    // A stored value that no longer validates (the registry changed) falls back to the default.
+    let (value, source) = match raw.map(|r| def.parse(r)) {
+        Some(Ok(v)) => (v, source),
+        _ => (def.default_value(), "default"),
+    };
+    EffectiveSetting {
+        key: def.key,
+        value,
+        source,
+        allowed: def.allowed(),
+        doc: def.doc,
+    }
+}

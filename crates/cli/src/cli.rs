@@ -1,0 +1,237 @@
+//! The command line: global options, the command tree, and the rewriting of the
+//! runbook's colon form into it.
+
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "askpro",
+    version,
+    about = "AskPro: the backend behind AI phone receptionists, and its operations toolkit."
+)]
+#[command(
+    after_help = "Runbook spellings such as `askpro tenant:apply FILE` or `askpro config:set KEY=VALUE` work too."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database URL: sqlite://PATH (default sqlite://askpro.db) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "ASKPRO_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Configuration file (default: ./askpro.toml when it exists).
+    #[arg(long, global = true, env = "ASKPRO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Start AskPro on a fresh SQLite file with the example company, and print ready-to-paste requests.
+    Demo(DemoArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Companies and their tenant files.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Branches: opening hours, closed days and holidays.
+    #[command(subcommand)]
+    Branch(BranchCommand),
+    /// Runtime settings: typed, validated, effective in a running server within seconds.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// API tokens for companies.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ASKPRO_LISTEN")]
+    pub listen: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The demo's SQLite file; it is recreated on every start.
+    #[arg(long, default_value = "demo/askpro-demo.db")]
+    pub db_file: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Create or update a company from a tenant file (idempotent, all-or-nothing).
+    Apply {
+        file: PathBuf,
+        /// Validate and show what would change, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List companies.
+    List,
+    /// Show one company with branches, services and staff.
+    Show {
+        slug: String,
+        /// Print it as a tenant file.
+        #[arg(long)]
+        toml: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BranchCommand {
+    /// Opening hours, closed days, holidays and clock changes of the coming weeks.
+    ShowHours {
+        /// The branch's slug.
+        #[arg(long)]
+        branch_id: String,
+        /// The company's slug (needed when several companies have a branch of that slug).
+        #[arg(long)]
+        company_id: Option<String>,
+        /// How many weeks ahead.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=52))]
+        weeks: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Set KEY=VALUE, globally or for one company.
+    Set {
+        assignment: String,
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Show the effective value of KEY.
+    Get {
+        key: String,
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Every key with its effective value, source, allowed values and meaning.
+    List {
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Remove a stored value so the global value or the default applies again.
+    Unset {
+        key: String,
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for one company; it is printed once, alone on the last line.
+    Create {
+        #[arg(long)]
+        company_id: String,
+        /// A label to recognise the token by in audit entries.
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+/// Global options that take a separate value, which is never a command word.
+const VALUE_OPTIONS: [&str; 2] = ["--database-url", "--config"];
+
+/// Rewrites `group:command` (and `askpro:command`) into `group command`. Only the
+/// first command word is considered, and only when it looks like `word:word`.
+pub fn canonical_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut out: Vec<OsString> = Vec::new();
+    let mut seen_command = false;
+    for (index, arg) in args.into_iter().enumerate() {
+        let text = arg.to_string_lossy().into_owned();
+        let after_value_option = out
+            .last()
+            .is_some_and(|prev| VALUE_OPTIONS.iter().any(|o| prev == o));
+        if index == 0 || seen_command || text.starts_with('-') || after_value_option {
+            out.push(arg);
+            continue;
+        }
+        seen_command = true;
+        match text.split_once(':') {
+            Some((group, command)) if is_word(group) && is_word(command) => {
+                if group != "askpro" {
+                    out.push(OsString::from(group));
+                }
+                out.push(OsString::from(command));
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+fn is_word(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        canonical_args(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn colon_form_becomes_space_form() {
+        assert_eq!(
+            rewrite(&["askpro", "config:set", "a.b=1"]),
+            ["askpro", "config", "set", "a.b=1"]
+        );
+        assert_eq!(
+            rewrite(&["askpro", "askpro:diagnose", "--company-id=x"]),
+            ["askpro", "diagnose", "--company-id=x"]
+        );
+        assert_eq!(
+            rewrite(&["askpro", "--json", "tenant:list"]),
+            ["askpro", "--json", "tenant", "list"]
+        );
+        assert_eq!(
+            rewrite(&["askpro", "config", "set", "mail.mailer=smtp"]),
+            ["askpro", "config", "set", "mail.mailer=smtp"]
+        );
+        assert_eq!(
+            rewrite(&["askpro", "--database-url", "sqlite://x.db", "tenant:list"]),
+            [
+                "askpro",
+                "--database-url",
+                "sqlite://x.db",
+                "tenant",
+                "list"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,179 @@
+//! `askpro branch show-hours --branch-id X [--weeks N]`: weekly hours, then day by day
+//! what is open, closed (and why), and any clock change in the window.
+
+use crate::cli::{BranchCommand, Global};
+use crate::output;
+use anyhow::{Result, bail};
+use askpro_app::App;
+use askpro_core::holidays::holiday_on;
+use askpro_core::hours::DAY_KEYS;
+use askpro_core::tenant::Branch;
+use askpro_store::tenants;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Serialize)]
+struct Day {
+    date: String,
+    weekday: &'static str,
+    hours: Vec<String>,
+    closed_because: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    company: String,
+    branch: String,
+    timezone: String,
+    weekly: std::collections::BTreeMap<String, Vec<String>>,
+    days: Vec<Day>,
+    clock_changes: Vec<String>,
+}
+
+pub async fn run(global: &Global, command: BranchCommand) -> Result<ExitCode> {
+    let BranchCommand::ShowHours {
+        branch_id,
+        company_id,
+        weeks,
+    } = command;
+    let app = super::open_app(global).await?;
+    let company = find_company(&app, &branch_id, company_id).await?;
+    let model = app.company(&company).await?;
+    let branch = model.branch(&branch_id)?;
+    let tz = model.zone(&branch_id);
+    let today = app.now().to_zoned_datetime(tz.clone()).date();
+    let report = Report {
+        company,
+        branch: branch_id,
+        timezone: branch.timezone.clone(),
+        weekly: branch.hours.to_table(),
+        days: days_ahead(branch, today, weeks * 7),
+        clock_changes: clock_changes(&tz, app.now(), weeks),
+    };
+    if global.json {
+        output::json(&report)
+    } else {
+        print(&report)
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The company of a branch slug; with several candidates `--company-id` must choose.
+async fn find_company(app: &App, branch: &str, company: Option<String>) -> Result<String> {
+    if let Some(company) = company {
+        return Ok(company);
+    }
+    let mut owners = Vec::new();
+    for summary in tenants::list(&app.db).await? {
+        if app
+            .company(&summary.slug)
+            .await?
+            .tenant()
+            .branch(branch)
+            .is_some()
+        {
+            owners.push(summary.slug);
+        }
+    }
+    match owners.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("unknown branch `{branch}`: no company has a branch with that slug"),
+        many => bail!(
+            "branch `{branch}` exists in several companies ({}); add --company-id",
+            many.join(", ")
+        ),
+    }
+}
+
+fn days_ahead(branch: &Branch, from: Date, count: u32) -> Vec<Day> {
+    (0..i64::from(count))
+        .filter_map(|offset| from.checked_add(offset.days()).ok())
+        .map(|date| {
+            let holiday = branch.holidays.and_then(|region| holiday_on(region, date));
+            let closed_because = if branch.closed.contains(&date) {
+                Some("closed day of the branch".to_owned())
+            } else {
+                holiday.map(|h| format!("public holiday: {}", h.name))
+            };
+            let hours = if closed_because.is_some() {
+                vec![]
+            } else {
+                branch
+                    .hours
+                    .on(date.weekday())
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect()
+            };
+            let weekday = DAY_KEYS[date.weekday().to_monday_zero_offset() as usize];
+            Day {
+                date: date.to_string(),
+                weekday,
+                hours,
+                closed_because,
+            }
+        })
+        .collect()
+}
+
+fn clock_changes(tz: &TimeZone, now: Timestamp, weeks: u32) -> Vec<String> {
+    let until = now
+        .saturating_add(jiff::SignedDuration::from_hours(i64::from(weeks) * 7 * 24))
+        .unwrap_or(now);
+    tz.following(now)
+        .take_while(|t| t.timestamp() <= until)
+        .map(|t| {
+            let local = t.timestamp().to_zoned_datetime(tz.clone());
+            format!(
+                "{} at {}: clocks change to UTC{}",
+                local.date(),
+                local.time().strftime("%H:%M"),
+                t.offset()
+            )
+        })
+        .collect()
+}
+
+fn print(report: &Report) {
+    println!(
+        "{} / {} ({})",
+        report.company, report.branch, report.timezone
+    );
+    println!("\nWEEKLY HOURS");
+    let rows: Vec<Vec<String>> = DAY_KEYS
+        .iter()
+        .map(|d| {
+            vec![
+                d.to_string(),
+                report
+                    .weekly
+                    .get(*d)
+                    .map_or("closed".into(), |h| h.join(", ")),
+            ]
+        })
+        .collect();
+    output::table(&["DAY", "HOURS"], &rows);
+    println!("\nCOMING DAYS");
+    let rows: Vec<Vec<String>> = report
+        .days
+        .iter()
+        .map(|d| {
+            let state = match (&d.closed_because, d.hours.is_empty()) {
+                (Some(why), _) => format!("closed ({why})"),
+                (None, true) => "closed".to_owned(),
+                (None, false) => d.hours.join(", "),
+            };
+            vec![d.date.clone(), d.weekday.to_owned(), state]
+        })
+        .collect();
+    output::table(&["DATE", "DAY", "OPEN"], &rows);
+    if !report.clock_changes.is_empty() {
+        println!("\nCLOCK CHANGES");
+        for change in &report.clock_changes {
+            println!("  {change}");
+        }
+    }
+}

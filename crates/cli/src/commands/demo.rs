@@ -1,0 +1,109 @@
+//! `askpro demo`: a fresh SQLite file with the example company, an operator token and
+//! ready-to-paste requests, then the server.
+
+use crate::cli::{DemoArgs, Global};
+use anyhow::{Context, Result};
+use askpro_app::booking::AvailabilityQuery;
+use askpro_app::{Actor, App};
+use askpro_core::Tenant;
+use askpro_server::ServerConfig;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The example tenant, built into the binary so the demo runs from anywhere.
+const EXAMPLE_TENANT: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
+
+pub async fn run(_global: &Global, args: DemoArgs) -> Result<ExitCode> {
+    let app = fresh_database(&args.db_file).await?;
+    let tenant =
+        Tenant::from_toml(EXAMPLE_TENANT).context("the built-in example tenant is invalid")?;
+    let outcome = app
+        .apply_tenant(&tenant, &Actor::cli(Some("demo".into())))
+        .await?;
+    let operator_token = std::env::var("ASKPRO_ADMIN_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| format!("demo-{}", askpro_store::new_id()));
+    let company_token = app.create_company_token(&outcome.company, "demo").await?;
+    print_welcome(
+        &app,
+        &args,
+        &outcome.company,
+        &operator_token,
+        &company_token,
+    )
+    .await?;
+    let config = ServerConfig {
+        operator_token: Some(operator_token),
+        ..ServerConfig::default()
+    };
+    super::serve::serve(app, config, &args.listen).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fresh_database(file: &Path) -> Result<App> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", file.display());
+        if Path::new(&path).exists() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the old demo file {path}"))?;
+        }
+    }
+    super::open_url(&format!("sqlite://{}", file.display())).await
+}
+
+async fn print_welcome(
+    app: &App,
+    args: &DemoArgs,
+    company: &str,
+    operator: &str,
+    company_token: &str,
+) -> Result<()> {
+    let base = format!("http://{}", args.listen);
+    let today = app
+        .now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Berlin")?)
+        .date();
+    let query = AvailabilityQuery {
+        service: "damenhaarschnitt".into(),
+        from: today,
+        days: 14,
+        branch: Some("mitte".into()),
+        staff: None,
+    };
+    let slots = app.availability(company, &query).await?;
+    let example_start = slots
+        .first()
+        .map_or("2026-12-01T09:00:00+01:00".to_owned(), |s| s.start.clone());
+    let api = format!("{base}/api/v1/companies/{company}");
+    println!(
+        r#"
+AskPro demo — company `{company}` on {db}
+
+Operator token (every company):   {operator}
+Company token ({company}):  {company_token}
+
+Try, in another terminal:
+
+  export TOKEN={operator}
+  curl -s {base}/healthz
+  curl -s -H "Authorization: Bearer $TOKEN" "{api}/availability?service=damenhaarschnitt&branch=mitte&from={today}&days=3"
+  curl -s -X POST -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: demo-1" \
+       -d '{{"branch":"mitte","service":"damenhaarschnitt","start":"{example_start}","customer":{{"name":"Eva Schmidt","phone":"+4915112345678"}}}}' \
+       "{api}/appointments"
+  curl -s -H "Authorization: Bearer $TOKEN" "{api}/appointments?from={today}&to={today_plus}"
+  curl -s {base}/metrics
+
+Operator commands (same database):
+  askpro --database-url sqlite://{db} tenant show {company}
+  askpro --database-url sqlite://{db} branch show-hours --branch-id schwabing --weeks 4
+  askpro --database-url sqlite://{db} config list
+"#,
+        db = args.db_file.display(),
+        today_plus = today.checked_add(jiff::ToSpan::days(14)).unwrap_or(today),
+    );
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! One file per command group; each has a `run` that returns the process exit code.
+
+mod branch;
+mod config;
+mod demo;
+mod serve;
+mod tenant;
+mod token;
+
+use crate::cli::{Cli, Command, Global};
+use crate::config::{self as file_config, DEFAULT_DATABASE_URL};
+use anyhow::{Context, Result};
+use askpro_app::App;
+use askpro_store::{Db, redact_url};
+use std::process::ExitCode;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    init_logging(matches!(cli.command, Command::Serve(_) | Command::Demo(_)));
+    let global = cli.global;
+    match cli.command {
+        Command::Serve(args) => serve::run(&global, args).await,
+        Command::Demo(args) => demo::run(&global, args).await,
+        Command::Migrate => {
+            let app = open_app(&global).await?;
+            if global.json {
+                crate::output::json(&serde_json::json!({ "migrated": true }));
+            } else {
+                println!("database is up to date");
+            }
+            app.db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tenant(command) => tenant::run(&global, command).await,
+        Command::Branch(command) => branch::run(&global, command).await,
+        Command::Config(command) => config::run(&global, command).await,
+        Command::Token(command) => token::run(&global, command).await,
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_app(global: &Global) -> Result<App> {
+    let file = file_config::load(global.config.as_deref())?;
+    let url = global
+        .database_url
+        .clone()
+        .or(file.database_url)
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    open_url(&url).await
+}
+
+pub async fn open_url(url: &str) -> Result<App> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(url)))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("cannot migrate database {}", redact_url(url)))?;
+    Ok(App::new(db))
+}
+
+/// Logs go to stderr; servers log at `info`, one-shot commands only warnings.
+fn init_logging(is_server: bool) {
+    let default = if is_server { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ASKPRO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The operator's login name for audit entries of CLI changes.
+pub fn operator_name() -> Option<String> {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .ok()
+}

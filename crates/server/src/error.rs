@@ -1,0 +1,107 @@
+//! API errors: every 4xx/5xx body is `{"error": {"code", "message"}}`, and a 5xx never
+//! echoes internals (they go to the log instead).
+
+use askpro_app::AppError;
+use askpro_core::SlotRejection;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub reason: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            reason: None,
+        }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid `Authorization: Bearer <token>` header is required",
+        )
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the details are in the server log",
+        )
+    }
+}
+
+fn rejection_reason(r: SlotRejection) -> &'static str {
+    match r {
+        SlotRejection::Closed => "closed",
+        SlotRejection::OutsideHours => "outside_hours",
+        SlotRejection::TooSoon => "too_soon",
+        SlotRejection::TooFarAhead => "too_far_ahead",
+        SlotRejection::Taken => "taken",
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        match error {
+            AppError::NotFound(m) => ApiError::not_found(m),
+            AppError::Invalid(m) => ApiError::invalid(m),
+            AppError::SlotUnavailable(r) => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "slot_unavailable",
+                message: format!("the slot is not available: {r}"),
+                reason: Some(rejection_reason(r)),
+            },
+            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::IdempotencyKeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used with a different request body",
+            ),
+            AppError::Tenant(e) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_tenant",
+                e.to_string(),
+            ),
+            AppError::Setting(e) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_setting",
+                e.to_string(),
+            ),
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "storage failed while handling a request");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(reason) = self.reason {
+            error["reason"] = json!(reason);
+        }
+        (self.status, Json(json!({ "error": error }))).into_response()
+    }
+}

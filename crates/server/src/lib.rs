@@ -1,0 +1,72 @@
+//! AskPro's HTTP server: the JSON API of `shared/contract/http-api.md`, `/healthz` and
+//! `/metrics`. One router per area; handlers are short named steps over
+//! [`askpro_app::App`], which does the work.
+
+mod auth;
+mod error;
+mod extract;
+mod metrics;
+mod routes;
+
+pub use error::ApiError;
+pub use metrics::Metrics;
+
+use askpro_app::App;
+use axum::Router;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Settings of the HTTP layer itself.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// `ASKPRO_ADMIN_TOKEN`: acts on every company. `None` disables operator access.
+    pub operator_token: Option<String>,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Serve `/metrics` without a token (true when bound to loopback).
+    pub metrics_public: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            operator_token: None,
+            body_limit: 1024 * 1024,
+            metrics_public: true,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: App,
+    pub config: Arc<ServerConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl ServerState {
+    pub fn new(app: App, config: ServerConfig) -> ServerState {
+        ServerState {
+            app,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+/// The whole application as one router.
+pub fn router(state: ServerState) -> Router {
+    routes::router(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: ServerState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

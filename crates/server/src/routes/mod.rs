@@ -1,0 +1,66 @@
+//! The router: API routes, health and metrics, plus the layers every request passes
+//! (body limit, metrics, panic catcher) and JSON answers for unknown routes.
+
+mod appointments;
+mod availability;
+mod health;
+
+use crate::error::ApiError;
+use crate::{ServerState, metrics};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub fn router(state: ServerState) -> Router {
+    let company = "/api/v1/companies/{company}";
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .route(&format!("{company}/availability"), get(availability::list))
+        .route(
+            &format!("{company}/appointments"),
+            post(appointments::create).get(appointments::list),
+        )
+        .route(
+            &format!("{company}/appointments/{{id}}"),
+            get(appointments::show),
+        )
+        .route(
+            &format!("{company}/appointments/{{id}}/cancel"),
+            post(appointments::cancel),
+        )
+        .route(
+            &format!("{company}/appointments/{{id}}/reschedule"),
+            post(appointments::reschedule),
+        )
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found("no such endpoint; see the API reference in the README")
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that HTTP method",
+    )
+}
+
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::internal().into_response()
+}

@@ -1,0 +1,216 @@
+//! Appointment rows: insert, move, cancel, read and list. Only the booking service
+//! (askpro-app) calls the writing functions; the schema refuses overlaps on its own.
+
+use crate::{Db, StoreError, WriteTx, on_pool, on_tx};
+use serde::Serialize;
+
+/// An appointment with the slugs and time zone needed to show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct AppointmentRow {
+    pub id: String,
+    pub company_id: String,
+    pub company_slug: String,
+    pub branch_id: String,
+    pub branch_slug: String,
+    pub timezone: String,
+    pub service_id: String,
+    pub service_slug: String,
+    pub service_name: String,
+    pub staff_id: String,
+    pub staff_slug: String,
+    pub staff_name: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub blocked_from: i64,
+    pub blocked_until: i64,
+    pub status: String,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub customer_email: Option<String>,
+    pub source: String,
+    pub source_ref: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const SELECT: &str = "SELECT a.id, a.company_id, c.slug AS company_slug, a.branch_id, b.slug AS branch_slug, b.timezone, \
+    a.service_id, s.slug AS service_slug, s.name AS service_name, a.staff_id, st.slug AS staff_slug, st.name AS staff_name, \
+    a.starts_at, a.ends_at, a.blocked_from, a.blocked_until, a.status, a.customer_name, a.customer_phone, a.customer_email, \
+    a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at \
+    FROM appointments a JOIN companies c ON c.id = a.company_id JOIN branches b ON b.id = a.branch_id \
+    JOIN services s ON s.id = a.service_id JOIN staff st ON st.id = a.staff_id";
+
+/// What a new appointment consists of; times are Unix milliseconds.
+#[derive(Debug, Clone)]
+pub struct NewAppointment {
+    pub id: String,
+    pub company_id: String,
+    pub branch_id: String,
+    pub service_id: String,
+    pub staff_id: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub blocked_from: i64,
+    pub blocked_until: i64,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub customer_email: Option<String>,
+    pub source: String,
+    pub source_ref: Option<String>,
+}
+
+/// Filters of `list`; times are Unix milliseconds, both ends inclusive.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub company_id: String,
+    pub starts_from: i64,
+    pub starts_to: i64,
+    pub status: Option<String>,
+    pub staff_id: Option<String>,
+}
+
+/// Inserts a booked appointment. [`StoreError::Overlap`] when the staff member is busy.
+pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<(), StoreError> {
+    let sql = "INSERT INTO appointments (id, company_id, branch_id, service_id, staff_id, starts_at, ends_at, blocked_from, \
+        blocked_until, status, customer_name, customer_phone, customer_email, source, source_ref, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13, $14, $15, $15)";
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(&a.id)
+        .bind(&a.company_id)
+        .bind(&a.branch_id)
+        .bind(&a.service_id)
+        .bind(&a.staff_id)
+        .bind(a.starts_at)
+        .bind(a.ends_at)
+        .bind(a.blocked_from)
+        .bind(a.blocked_until)
+        .bind(&a.customer_name)
+        .bind(&a.customer_phone)
+        .bind(&a.customer_email)
+        .bind(&a.source)
+        .bind(&a.source_ref)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Reads one appointment inside a write transaction (for before/after audit entries).
+pub async fn get_in_tx(
+    tx: &mut WriteTx,
+    company_id: &str,
+    id: &str,
+) -> Result<Option<AppointmentRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE a.company_id = $1 AND a.id = $2");
+    Ok(on_tx!(tx, |conn| sqlx::query_as::<_, AppointmentRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await)?)
+}
+
+pub async fn get(
+    db: &Db,
+    company_id: &str,
+    id: &str,
+) -> Result<Option<AppointmentRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE a.company_id = $1 AND a.id = $2");
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, AppointmentRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+pub async fn cancel(
+    tx: &mut WriteTx,
+    id: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE appointments SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1";
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(reason)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The new place of a moved appointment.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTime<'a> {
+    pub staff_id: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub blocked_from: i64,
+    pub blocked_until: i64,
+}
+
+/// Moves an appointment in place (same id). [`StoreError::Overlap`] when the new time is taken.
+pub async fn reschedule(
+    tx: &mut WriteTx,
+    id: &str,
+    to: NewTime<'_>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE appointments SET staff_id = $2, starts_at = $3, ends_at = $4, blocked_from = $5, blocked_until = $6, \
+        updated_at = $7 WHERE id = $1";
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(to.staff_id)
+        .bind(to.starts_at)
+        .bind(to.ends_at)
+        .bind(to.blocked_from)
+        .bind(to.blocked_until)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at <= $3 \
+         AND ($4 IS NULL OR a.status = $4) AND ($5 IS NULL OR a.staff_id = $5) ORDER BY a.starts_at, st.slug LIMIT 5000"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, AppointmentRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(&filter.company_id)
+    .bind(filter.starts_from)
+    .bind(filter.starts_to)
+    .bind(&filter.status)
+    .bind(&filter.staff_id)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Blocked spans `(staff_id, from, until)` of a company's booked appointments that
+/// reach into `[from_ms, until_ms)`.
+pub async fn busy_spans(
+    db: &Db,
+    company_id: &str,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let sql = "SELECT staff_id, blocked_from, blocked_until FROM appointments \
+        WHERE company_id = $1 AND status = 'booked' AND blocked_from < $3 AND blocked_until > $2";
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as::<_, (String, i64, i64)>(sql)
+            .bind(company_id)
+            .bind(from_ms)
+            .bind(until_ms)
+            .fetch_all(pool)
+            .await
+    })?)
+}

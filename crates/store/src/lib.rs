@@ -1,0 +1,30 @@
+//! AskPro's storage: one [`Db`] over SQLite (the embedded default) or PostgreSQL (by URL),
+//! with embedded migrations per backend and repositories that share their SQL text.
+//!
+//! Instants are Unix milliseconds in both databases. Writes go through [`WriteTx`]:
+//! on SQLite a `BEGIN IMMEDIATE` transaction behind an in-process lock (one writer at a
+//! time without busy-waiting), on PostgreSQL an ordinary transaction. The no-overlap rule
+//! for appointments lives in the schema (a trigger, an exclusion constraint).
+
+mod db;
+mod error;
+
+pub mod appointments;
+pub mod audit;
+pub mod idempotency;
+pub mod settings;
+pub mod tenants;
+pub mod tokens;
+
+pub use db::{Backend, Db, WriteTx, redact_url};
+pub use error::StoreError;
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// A fresh random id (UUID v7: sortable by creation time).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
