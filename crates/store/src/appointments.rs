@@ -70,8 +70,24 @@ pub struct ListFilter {
     pub staff_id: Option<String>,
 }
 
+/// Queues writers of one staff member's appointments on PostgreSQL. Two transactions
+/// inserting overlapping rows at once would otherwise each wait for the other inside
+/// the exclusion constraint until the deadlock detector aborts one (after a second).
+/// The constraint stays the guarantee; the lock only keeps the wait orderly. SQLite
+/// needs nothing: it has one writer at a time.
+async fn lock_staff(tx: &mut WriteTx, staff_id: &str) -> Result<(), StoreError> {
+    if let WriteTx::Postgres(tx) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(1001, hashtext($1))")
+            .bind(staff_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Inserts a booked appointment. [`StoreError::Overlap`] when the staff member is busy.
 pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<(), StoreError> {
+    lock_staff(tx, &a.staff_id).await?;
     let sql = "INSERT INTO appointments (id, company_id, branch_id, service_id, staff_id, starts_at, ends_at, blocked_from, \
         blocked_until, status, customer_name, customer_phone, customer_email, source, source_ref, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13, $14, $15, $15)";
@@ -162,6 +178,7 @@ pub async fn reschedule(
     to: NewTime<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
+    lock_staff(tx, to.staff_id).await?;
     let sql = "UPDATE appointments SET staff_id = $2, starts_at = $3, ends_at = $4, blocked_from = $5, blocked_until = $6, \
         updated_at = $7 WHERE id = $1";
     on_tx!(tx, |conn| sqlx::query(sql)

@@ -11,6 +11,10 @@ pub enum StoreError {
     /// A unique constraint refused the write.
     #[error("duplicate value: {0}")]
     Duplicate(String),
+    /// The database aborted the transaction to break a deadlock or a serialization
+    /// conflict; running it again is safe.
+    #[error("transaction aborted by a concurrent one; retry")]
+    Retryable,
     #[error("{0} not found")]
     NotFound(String),
     #[error("stored data cannot be read: {0}")]
@@ -30,6 +34,8 @@ impl From<sqlx::Error> for StoreError {
         };
         if is_overlap(db_error) {
             StoreError::Overlap
+        } else if matches!(db_error.code().as_deref(), Some("40P01" | "40001")) {
+            StoreError::Retryable
         } else if db_error.is_unique_violation() {
             StoreError::Duplicate(
                 db_error

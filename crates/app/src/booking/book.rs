@@ -55,27 +55,43 @@ impl App {
     ) -> Result<BookOutcome> {
         validate_customer(&request.customer)?;
         let model = self.company(company).await?;
+        let Some(key) = idempotency_key else {
+            return self.book_once(&model, request, actor, None).await;
+        };
+        check_key(key)?;
         let request_hash = hash_of(request);
-        if let Some(key) = idempotency_key {
-            check_key(key)?;
-            if let Some(stored) = idempotency::find(&self.db, model.id(), key).await? {
-                return replay(stored, &request_hash);
-            }
+        if let Some(stored) = idempotency::find(&self.db, model.id(), key).await? {
+            return replay(stored, &request_hash);
         }
+        match self
+            .book_once(&model, request, actor, Some((key, &request_hash)))
+            .await
+        {
+            // A concurrent request with the same key may have committed first (taking the
+            // slot, or the key itself): then its outcome is ours too.
+            Err(
+                error @ (AppError::SlotUnavailable(_) | AppError::Store(StoreError::Duplicate(_))),
+            ) => match idempotency::find(&self.db, model.id(), key).await? {
+                Some(stored) => replay(stored, &request_hash),
+                None => Err(error),
+            },
+            other => other,
+        }
+    }
+
+    /// One attempt: tries the candidates in order until the database accepts one.
+    async fn book_once(
+        &self,
+        model: &CompanyModel,
+        request: &BookRequest,
+        actor: &Actor,
+        key: Option<(&str, &str)>,
+    ) -> Result<BookOutcome> {
         let branch = model.branch_or_only(request.branch.as_deref())?;
         let service = model.service(&request.service)?;
-        let candidates = self.candidates(&model, branch, service, request).await?;
-        for staff in candidates {
-            let new = new_appointment(&model, branch, service, staff, request, actor);
-            match self
-                .insert_booking(
-                    &model,
-                    &new,
-                    actor,
-                    idempotency_key.map(|k| (k, request_hash.as_str())),
-                )
-                .await
-            {
+        for staff in self.candidates(model, branch, service, request).await? {
+            let new = new_appointment(model, branch, service, staff, request, actor);
+            match self.insert_with_retries(model, &new, actor, key).await {
                 Ok(view) => {
                     return Ok(BookOutcome {
                         appointment: view,
@@ -83,14 +99,6 @@ impl App {
                     });
                 }
                 Err(AppError::Store(StoreError::Overlap)) => continue,
-                Err(AppError::Store(StoreError::Duplicate(_))) if idempotency_key.is_some() => {
-                    // A concurrent request with the same key committed first: answer with its outcome.
-                    let key = idempotency_key.unwrap_or_default();
-                    let stored = idempotency::find(&self.db, model.id(), key).await?;
-                    return stored.map_or(Err(AppError::IdempotencyKeyReused), |s| {
-                        replay(s, &request_hash)
-                    });
-                }
                 Err(other) => return Err(other),
             }
         }
@@ -152,6 +160,23 @@ impl App {
             return Err(AppError::SlotUnavailable(reason));
         }
         Ok(free)
+    }
+
+    /// Runs the insert again when the database aborted it to resolve a deadlock.
+    async fn insert_with_retries(
+        &self,
+        model: &CompanyModel,
+        new: &NewAppointment,
+        actor: &Actor,
+        key: Option<(&str, &str)>,
+    ) -> Result<AppointmentView> {
+        let mut attempt = 1;
+        loop {
+            match self.insert_booking(model, new, actor, key).await {
+                Err(AppError::Store(StoreError::Retryable)) if attempt < 3 => attempt += 1,
+                other => return other,
+            }
+        }
     }
 
     async fn insert_booking(

@@ -1,0 +1,11 @@
+//! End-to-end tests of the HTTP API against the real server on port 0, on SQLite and
+//! (with `ASKPRO_TEST_POSTGRES_URL`) PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod appointments;
+mod availability;
+mod bad_input;
+mod concurrency;
+mod tenancy;

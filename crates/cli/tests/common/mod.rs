@@ -1,0 +1,250 @@
+//! Shared test support: a fresh database per test (an SQLite file, or a new PostgreSQL
+//! database when `ASKPRO_TEST_POSTGRES_URL` is set) and the real server on port 0.
+#![allow(dead_code)]
+
+use askpro_app::{Actor, App, Clock};
+use askpro_core::Tenant;
+use askpro_server::{ServerConfig, ServerState};
+use askpro_store::Db;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PG_ENV: &str = "ASKPRO_TEST_POSTGRES_URL";
+pub const OPERATOR_TOKEN: &str = "test-operator-token";
+/// Monday 30 November 2026, 08:00 in Berlin: every test's "now".
+pub const NOW: &str = "2026-11-30T07:00:00Z";
+pub const EXAMPLE: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
+
+/// The PostgreSQL admin URL, or `None` (and a note on stderr) when those tests are skipped.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(PG_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "skipped: {PG_ENV} is not set, so the PostgreSQL variant of this test did not run"
+            );
+            None
+        }
+    }
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    drop_pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("askpro.db").display());
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                    drop_pg: None,
+                })
+            }
+            Backend::Postgres => {
+                let admin = postgres_url()?;
+                let name = format!("askpro_t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx_admin(&admin).await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let url = with_database(&admin, &name);
+                Some(TestDb {
+                    url,
+                    _dir: None,
+                    drop_pg: Some((admin, name)),
+                })
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect(&self.url)
+            .await
+            .expect("connect to test database");
+        db.migrate().await.expect("migrate test database");
+        db
+    }
+}
+
+async fn sqlx_admin(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to PostgreSQL (ASKPRO_TEST_POSTGRES_URL)")
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.drop_pg.take() {
+            // Drop runs inside the test's runtime: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    let mut conn = sqlx_admin(&admin).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server with the example company applied.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub app: App,
+    pub db: TestDb,
+    pub backend: Backend,
+}
+
+impl TestApp {
+    /// `None` when the backend is not available (PostgreSQL without its URL).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("ASKPRO_TEST_LOG"))
+            .with_test_writer()
+            .try_init();
+        let db = TestDb::new(backend).await?;
+        let clock = Clock::Fixed(NOW.parse().expect("NOW"));
+        let app = App::with_clock(db.connect().await, clock);
+        apply(&app, EXAMPLE).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let config = ServerConfig {
+            operator_token: Some(OPERATOR_TOKEN.into()),
+            body_limit: 64 * 1024,
+            metrics_public: true,
+        };
+        let state = ServerState::new(app.clone(), config);
+        tokio::spawn(askpro_server::serve(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(200)
+            .build()
+            .expect("client");
+        Some(TestApp {
+            base,
+            client,
+            app,
+            db,
+            backend,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn company_url(&self, path: &str) -> String {
+        self.url(&format!("/api/v1/companies/salon-sonnenschein{path}"))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(
+            self.client
+                .get(self.company_url(path))
+                .bearer_auth(OPERATOR_TOKEN),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(
+            self.client
+                .post(self.company_url(path))
+                .bearer_auth(OPERATOR_TOKEN)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("body is not JSON (status {status}): {text}"));
+        (status, json)
+    }
+
+    pub async fn book(&self, staff: &str, start: &str) -> (u16, serde_json::Value) {
+        self.post("/appointments", booking(staff, start)).await
+    }
+}
+
+/// A booking body for the Mitte branch's Damenhaarschnitt.
+pub fn booking(staff: &str, start: &str) -> serde_json::Value {
+    serde_json::json!({
+        "branch": "mitte", "service": "damenhaarschnitt", "staff": staff, "start": start,
+        "customer": { "name": "Eva Schmidt", "phone": "+4915112345678", "email": "eva@example.org" }
+    })
+}
+
+pub async fn apply(app: &App, text: &str) {
+    let tenant = Tenant::from_toml(text).expect("valid tenant");
+    app.apply_tenant(&tenant, &Actor::cli(Some("test".into())))
+        .await
+        .expect("apply tenant");
+}
+
+pub fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// Runs an async test body once per backend.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                super::$name($crate::common::Backend::Postgres).await
+            }
+        }
+    )*};
+}
