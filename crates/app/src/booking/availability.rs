@@ -173,7 +173,7 @@ fn slots_at_branch(
             start: format_local(slot.start.as_millisecond(), &tz),
             end: format_local(slot.end.as_millisecond(), &tz),
             branch: branch.slug.to_string(),
-            staff: slot.staff,
+            staff: slot.staff.to_owned(),
             start_ms: slot.start.as_millisecond(),
         })
         .collect()

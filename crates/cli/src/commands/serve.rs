@@ -38,6 +38,7 @@ pub async fn serve(app: App, mut config: ServerConfig, listen: &str) -> Result<(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr().unwrap_or(addr);
     let backend = format!("{:?}", app.db.backend()).to_lowercase();
     tracing::info!(%addr, database = %backend, "askpro is listening");
     askpro_server::serve(listener, ServerState::new(app, config), shutdown_signal())

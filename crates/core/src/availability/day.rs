@@ -1,7 +1,7 @@
 //! One local day of one staff member: their working spans as instants, and the slots in them.
 
-use super::{AvailabilityRequest, BusySpan, Slot, StaffCalendar, minutes_ms, overlaps};
-use crate::hours::{Interval, Minute};
+use super::{AvailabilityRequest, BusySpan, Slot, minutes_ms, overlaps};
+use crate::hours::{Interval, Minute, WeeklyHours};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -26,35 +26,36 @@ pub fn local_instant(tz: &TimeZone, date: Date, minute: Minute) -> Option<Timest
     tz.to_ambiguous_timestamp(clock).compatible().ok()
 }
 
-/// The staff member's working spans on `date`, as `[open_ms, close_ms)` pairs:
-/// the branch's hours, cut to their own hours if they have any.
-pub(super) fn work_spans<'r>(
-    request: &'r AvailabilityRequest<'_>,
-    staff: &'r StaffCalendar<'_>,
+/// Working spans on `date` as `[open_ms, close_ms)` pairs: the branch's hours, cut
+/// to a staff member's own hours if they have any.
+pub(super) fn work_spans(
+    request: &AvailabilityRequest<'_>,
+    own_hours: Option<&WeeklyHours>,
     date: Date,
-) -> impl Iterator<Item = (i64, i64)> + 'r {
+) -> Vec<(i64, i64)> {
     let weekday = date.weekday();
     let branch_day = request.branch.hours.on(weekday);
-    let own_day: &[Interval] = staff.hours.map_or(branch_day, |h| h.on(weekday));
+    let own_day: &[Interval] = own_hours.map_or(branch_day, |h| h.on(weekday));
+    let tz = request.branch.timezone;
     branch_day
         .iter()
-        .flat_map(move |b| own_day.iter().filter_map(move |o| b.intersect(*o)))
-        .filter_map(move |interval| {
-            let tz = request.branch.timezone;
+        .flat_map(|b| own_day.iter().filter_map(move |o| b.intersect(*o)))
+        .filter_map(|interval| {
             let open = local_instant(tz, date, interval.start)?;
             let close = local_instant(tz, date, interval.end)?;
             Some((open.as_millisecond(), close.as_millisecond()))
         })
+        .collect()
 }
 
-/// Appends the free slots of one staff member on one local day.
-pub(super) fn slots_of_day(
+/// Appends the free slots of one staff member within their working spans of one day.
+pub(super) fn slots_of_day<'s>(
     request: &AvailabilityRequest<'_>,
-    staff: &StaffCalendar<'_>,
+    staff: &'s str,
+    spans: &[(i64, i64)],
     busy: &[BusySpan],
-    date: Date,
     window: Window,
-    out: &mut Vec<Slot>,
+    out: &mut Vec<Slot<'s>>,
 ) {
     let service = request.service;
     let step = minutes_ms(request.rules.slot_step_min.max(1));
@@ -65,7 +66,7 @@ pub(super) fn slots_of_day(
         window.earliest.as_millisecond(),
         window.latest.as_millisecond(),
     );
-    for (open, close) in work_spans(request, staff, date) {
+    for &(open, close) in spans {
         // Steps count from the opening, so slots sit at 09:00, 09:15, … for a 09:00 opening.
         let first_step = ceil_div(before, step)
             .max(ceil_div(earliest - open, step))
@@ -85,7 +86,7 @@ pub(super) fn slots_of_day(
                 out.push(Slot {
                     start: s,
                     end: e,
-                    staff: staff.staff.to_owned(),
+                    staff,
                 });
             }
             start += step;

@@ -90,12 +90,13 @@ pub struct AvailabilityRequest<'a> {
     pub now: Timestamp,
 }
 
-/// A bookable slot: `start`..`end` is the service itself (without buffers).
+/// A bookable slot: `start`..`end` is the service itself (without buffers). The
+/// staff slug is borrowed from the [`StaffCalendar`] it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Slot {
+pub struct Slot<'s> {
     pub start: Timestamp,
     pub end: Timestamp,
-    pub staff: String,
+    pub staff: &'s str,
 }
 
 /// Why a wanted start time cannot be booked.
@@ -134,19 +135,34 @@ impl AvailabilityRequest<'_> {
 
     /// Free slots for `days` local days from `from`, for every given staff member,
     /// sorted by start, then staff slug.
-    pub fn free_slots(&self, staff: &[StaffCalendar<'_>], from: Date, days: u32) -> Vec<Slot> {
+    pub fn free_slots<'s>(
+        &self,
+        staff: &[StaffCalendar<'s>],
+        from: Date,
+        days: u32,
+    ) -> Vec<Slot<'s>> {
         let window = day::Window {
             earliest: self.earliest_start(),
             latest: self.latest_start(),
         };
         let mut slots = Vec::new();
-        let calendars: Vec<(&StaffCalendar, Vec<BusySpan>)> =
+        let calendars: Vec<(&StaffCalendar<'s>, Vec<BusySpan>)> =
             staff.iter().map(|s| (s, merged(&s.busy))).collect();
         let mut date = from;
         for _ in 0..days {
             if !self.branch.is_closed(date) {
+                // Most staff keep the branch's hours: convert those to instants once a day.
+                let branch_spans = day::work_spans(self, None, date);
                 for (calendar, busy) in &calendars {
-                    day::slots_of_day(self, calendar, busy, date, window, &mut slots);
+                    let own_spans;
+                    let spans = match calendar.hours {
+                        None => &branch_spans,
+                        Some(hours) => {
+                            own_spans = day::work_spans(self, Some(hours), date);
+                            &own_spans
+                        }
+                    };
+                    day::slots_of_day(self, calendar.staff, spans, busy, window, &mut slots);
                 }
             }
             match date.tomorrow() {
@@ -154,7 +170,7 @@ impl AvailabilityRequest<'_> {
                 Err(_) => break,
             }
         }
-        slots.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.staff.cmp(&b.staff)));
+        slots.sort_unstable_by(|a, b| a.start.cmp(&b.start).then_with(|| a.staff.cmp(b.staff)));
         slots
     }
 
@@ -171,8 +187,9 @@ impl AvailabilityRequest<'_> {
             return Err(SlotRejection::Closed);
         }
         let blocked = self.service.blocked_span(start);
-        if !day::work_spans(self, staff, date)
-            .any(|(open, close)| open <= blocked.from_ms && blocked.until_ms <= close)
+        if !day::work_spans(self, staff.hours, date)
+            .iter()
+            .any(|(open, close)| *open <= blocked.from_ms && blocked.until_ms <= *close)
         {
             return Err(SlotRejection::OutsideHours);
         }

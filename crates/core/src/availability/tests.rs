@@ -297,7 +297,7 @@ fn slots_are_sorted_by_start_then_staff() {
         },
     ];
     let slots = f.request().free_slots(&staff, date(2026, 12, 1), 1);
-    let order: Vec<_> = slots.iter().map(|s| s.staff.as_str()).collect();
+    let order: Vec<_> = slots.iter().map(|s| s.staff).collect();
     assert_eq!(order, ["anna", "zoe"]);
 }
 

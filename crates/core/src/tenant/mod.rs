@@ -200,3 +200,6 @@ pub fn is_e164(phone: &str) -> bool {
 pub fn is_email(email: &str) -> bool {
     validate::email("", email).is_ok()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,53 @@
+//! Tests of the `askpro` binary itself: exit codes, output, `--json`, and the
+//! runbook's colon form, against a real database.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod config;
+mod serve;
+mod tenant;
+
+use std::process::{Command, Output};
+
+/// Runs `askpro --database-url URL ARGS…` and returns its output.
+pub fn askpro(db_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_askpro"))
+        .arg("--database-url")
+        .arg(db_url)
+        .args(args)
+        .env_remove("ASKPRO_CONFIG")
+        .env("ASKPRO_LOG", "error")
+        .output()
+        .expect("askpro runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The parsed `--json` output of a successful run.
+pub fn json(output: &Output) -> serde_json::Value {
+    assert!(output.status.success(), "askpro failed: {}", stderr(output));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+}
+
+/// Writes `text` to a file in a temp dir and returns both.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    (dir, path.display().to_string())
+}
+
+pub fn example_path() -> String {
+    format!(
+        "{}/../../examples/salon-sonnenschein.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
