@@ -212,6 +212,10 @@ pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, S
     .await)?)
 }
 
+/// No blocked span is longer than this (12 h service + 2 × 4 h buffers < 1 day), so a
+/// lower bound on the start lets both queries below use an index range.
+const LONGEST_SPAN_MS: i64 = 86_400_000;
+
 /// Blocked spans `(staff_id, from, until)` of a company's booked appointments that
 /// reach into `[from_ms, until_ms)`.
 pub async fn busy_spans(
@@ -221,13 +225,35 @@ pub async fn busy_spans(
     until_ms: i64,
 ) -> Result<Vec<(String, i64, i64)>, StoreError> {
     let sql = "SELECT staff_id, blocked_from, blocked_until FROM appointments \
-        WHERE company_id = $1 AND status = 'booked' AND blocked_from < $3 AND blocked_until > $2";
+        WHERE company_id = $1 AND starts_at > $4 AND starts_at < $5 AND status = 'booked' \
+        AND blocked_from < $3 AND blocked_until > $2";
     Ok(on_pool!(db, |pool| {
         sqlx::query_as::<_, (String, i64, i64)>(sql)
             .bind(company_id)
             .bind(from_ms)
             .bind(until_ms)
+            .bind(from_ms - LONGEST_SPAN_MS)
+            .bind(until_ms + LONGEST_SPAN_MS)
             .fetch_all(pool)
             .await
     })?)
+}
+
+/// Blocked spans `(from, until)` of one staff member's booked appointments that reach
+/// into `[from_ms, until_ms)`.
+pub async fn busy_spans_of_staff(
+    db: &Db,
+    staff_id: &str,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let sql = "SELECT blocked_from, blocked_until FROM appointments \
+        WHERE staff_id = $1 AND status = 'booked' AND blocked_from > $4 AND blocked_from < $3 AND blocked_until > $2";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, (i64, i64)>(sql)
+        .bind(staff_id)
+        .bind(from_ms)
+        .bind(until_ms)
+        .bind(from_ms - LONGEST_SPAN_MS)
+        .fetch_all(pool)
+        .await)?)
 }

@@ -12,6 +12,7 @@ use askpro_core::tenant::{Branch, Service, Staff};
 use askpro_store::appointments;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -87,6 +88,33 @@ impl App {
     }
 
     /// Blocked spans by staff id, for a window generous enough for any time zone.
+    /// Blocked spans of the given staff members within a day of `around`: all a single
+    /// booking check needs, fetched through the per-staff index.
+    pub(crate) async fn busy_around(
+        &self,
+        model: &CompanyModel,
+        staff: &[&Staff],
+        around: Timestamp,
+    ) -> Result<HashMap<String, Vec<BusySpan>>> {
+        let at = around.as_millisecond();
+        let mut by_staff = HashMap::new();
+        for member in staff {
+            let Some(id) = model.ids().staff_ids.get(member.slug.as_str()) else {
+                continue;
+            };
+            let spans =
+                appointments::busy_spans_of_staff(&self.db, id, at - DAY_MS, at + DAY_MS).await?;
+            by_staff.insert(
+                id.clone(),
+                spans
+                    .into_iter()
+                    .map(|(from_ms, until_ms)| BusySpan { from_ms, until_ms })
+                    .collect(),
+            );
+        }
+        Ok(by_staff)
+    }
+
     pub(crate) async fn busy_by_staff(
         &self,
         model: &CompanyModel,
@@ -141,6 +169,27 @@ pub(crate) fn staff_calendar<'a>(
     }
 }
 
+/// The engine's view of one service at one branch of this company.
+pub(crate) fn engine_for<'a>(
+    model: &CompanyModel,
+    branch: &'a Branch,
+    service: &Service,
+    tz: &'a TimeZone,
+    now: Timestamp,
+) -> AvailabilityRequest<'a> {
+    AvailabilityRequest {
+        branch: BranchCalendar {
+            timezone: tz,
+            hours: &branch.hours,
+            closed: &branch.closed,
+            holidays: branch.holidays,
+        },
+        service: service_times(service),
+        rules: model.tenant().booking,
+        now,
+    }
+}
+
 fn slots_at_branch(
     model: &CompanyModel,
     branch: &Branch,
@@ -151,17 +200,7 @@ fn slots_at_branch(
     query: &AvailabilityQuery,
 ) -> Vec<SlotView> {
     let tz = model.zone(branch.slug.as_str());
-    let request = AvailabilityRequest {
-        branch: BranchCalendar {
-            timezone: &tz,
-            hours: &branch.hours,
-            closed: &branch.closed,
-            holidays: branch.holidays,
-        },
-        service: service_times(service),
-        rules: model.tenant().booking,
-        now,
-    };
+    let request = engine_for(model, branch, service, &tz, now);
     let calendars: Vec<StaffCalendar> = staff
         .iter()
         .map(|s| staff_calendar(model, s, busy))

@@ -1,13 +1,12 @@
 //! Booking: validate, pick a staff member, and let the database decide. The insert,
 //! its audit entry and the idempotency record commit together or not at all.
 
-use super::availability::{service_times, staff_calendar};
+use super::availability::{engine_for, service_times, staff_calendar};
 use super::{Actor, AppointmentView};
 use crate::App;
 use crate::error::{AppError, Result};
 use crate::model::CompanyModel;
 use askpro_core::SlotRejection;
-use askpro_core::availability::{AvailabilityRequest, BranchCalendar};
 use askpro_core::tenant::{Branch, Service, Staff, is_e164, is_email};
 use askpro_store::appointments::{self, NewAppointment};
 use askpro_store::audit::{self, AuditEntry};
@@ -130,19 +129,8 @@ impl App {
             None => model.qualified_staff(branch, service).collect(),
         };
         let tz = model.zone(branch.slug.as_str());
-        let local_date = request.start.to_zoned_datetime(tz.clone()).date();
-        let busy = self.busy_by_staff(model, local_date, 1).await?;
-        let engine = AvailabilityRequest {
-            branch: BranchCalendar {
-                timezone: &tz,
-                hours: &branch.hours,
-                closed: &branch.closed,
-                holidays: branch.holidays,
-            },
-            service: service_times(service),
-            rules: model.tenant().booking,
-            now: self.now(),
-        };
+        let busy = self.busy_around(model, &qualified, request.start).await?;
+        let engine = engine_for(model, branch, service, &tz, self.now());
         let mut reasons = Vec::new();
         let mut free = Vec::new();
         for member in qualified {

@@ -1,13 +1,13 @@
 //! Cancelling and rescheduling. A move that collides leaves the old time booked: the
 //! update either commits whole or not at all.
 
-use super::availability::{service_times, staff_calendar};
+use super::availability::{engine_for, service_times, staff_calendar};
 use super::book::read_back;
 use super::{Actor, AppointmentView};
 use crate::App;
 use crate::error::{AppError, Result};
 use askpro_core::SlotRejection;
-use askpro_core::availability::{AvailabilityRequest, BranchCalendar, BusySpan};
+use askpro_core::availability::BusySpan;
 use askpro_store::appointments::{self, AppointmentRow, NewTime};
 use askpro_store::audit::{self, AuditEntry};
 use askpro_store::{StoreError, WriteTx};
@@ -39,17 +39,7 @@ impl App {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         appointments::cancel(&mut tx, id, reason, now).await?;
         let after = read_back(&mut tx, model.id(), id).await?;
-        record(
-            &mut tx,
-            model.id(),
-            id,
-            "cancel",
-            actor,
-            &before,
-            &after,
-            now,
-        )
-        .await?;
+        record(&mut tx, "cancel", actor, &before, &after, now).await?;
         tx.commit().await?;
         tracing::info!(
             company = model.slug(),
@@ -89,9 +79,7 @@ impl App {
             )));
         }
         let tz = model.zone(branch.slug.as_str());
-        let mut busy = self
-            .busy_by_staff(&model, start.to_zoned_datetime(tz.clone()).date(), 1)
-            .await?;
+        let mut busy = self.busy_around(&model, &[member], start).await?;
         // The appointment's own current span must not block its move.
         if let Some(spans) = busy.get_mut(&row.staff_id) {
             spans.retain(|s| {
@@ -101,17 +89,7 @@ impl App {
                 }
             });
         }
-        let engine = AvailabilityRequest {
-            branch: BranchCalendar {
-                timezone: &tz,
-                hours: &branch.hours,
-                closed: &branch.closed,
-                holidays: branch.holidays,
-            },
-            service: service_times(service),
-            rules: model.tenant().booking,
-            now: self.now(),
-        };
+        let engine = engine_for(&model, branch, service, &tz, self.now());
         engine
             .check_slot(&staff_calendar(&model, member, &busy), start)
             .map_err(AppError::SlotUnavailable)?;
@@ -141,17 +119,7 @@ impl App {
             other => other?,
         }
         let after = read_back(&mut tx, model.id(), id).await?;
-        record(
-            &mut tx,
-            model.id(),
-            id,
-            "reschedule",
-            actor,
-            &before,
-            &after,
-            now,
-        )
-        .await?;
+        record(&mut tx, "reschedule", actor, &before, &after, now).await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
         Ok(after)
@@ -168,11 +136,9 @@ fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("unknown appointment `{id}`"))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The audit entry of a change to an existing appointment, before and after.
 async fn record(
     tx: &mut WriteTx,
-    company_id: &str,
-    id: &str,
     action: &str,
     actor: &Actor,
     before: &AppointmentRow,
@@ -180,9 +146,9 @@ async fn record(
     now: i64,
 ) -> Result<()> {
     let entry = AuditEntry {
-        company_id,
+        company_id: &before.company_id,
         entity: "appointment",
-        entity_id: id,
+        entity_id: &before.id,
         action,
         actor: actor.kind,
         origin: actor.origin.as_deref(),
