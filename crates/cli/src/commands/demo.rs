@@ -98,11 +98,12 @@ Try, in another terminal:
   curl -s {base}/metrics
 
 Operator commands (same database):
-  askpro --database-url sqlite://{db} tenant show {company}
-  askpro --database-url sqlite://{db} branch show-hours --branch-id schwabing --weeks 4
-  askpro --database-url sqlite://{db} config list
+  {exe} --database-url sqlite://{db} tenant show {company}
+  {exe} --database-url sqlite://{db} branch show-hours --branch-id schwabing --weeks 4
+  {exe} --database-url sqlite://{db} config list
 "#,
         db = args.db_file.display(),
+        exe = std::env::current_exe().map_or("askpro".into(), |p| p.display().to_string()),
         today_plus = today.checked_add(jiff::ToSpan::days(14)).unwrap_or(today),
     );
     Ok(())

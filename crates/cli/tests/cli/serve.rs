@@ -85,3 +85,61 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+#[tokio::test]
+async fn the_demo_starts_with_the_example_company_and_working_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_file = dir.path().join("demo.db");
+    std::fs::write(&db_file, "not a database: the demo must replace it").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--db-file",
+            db_file.to_str().unwrap(),
+        ])
+        .env("ASKPRO_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env_remove("ASKPRO_ADMIN_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("askpro demo starts");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let _child = KillOnDrop(child);
+    let mut tokens = stdout.lines().map_while(Result::ok).filter_map(|line| {
+        let token = line.split_whitespace().last()?.to_owned();
+        line.contains(" token ").then_some(token)
+    });
+    let (operator, company) = (
+        tokens.next().expect("operator token"),
+        tokens.next().expect("company token"),
+    );
+    let addr = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split("addr=").nth(1).map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        })
+        .expect("the demo logs its address");
+    let client = reqwest::Client::new();
+    let url = format!(
+        "http://{addr}/api/v1/companies/salon-sonnenschein/availability?service=damenhaarschnitt&branch=mitte&days=14"
+    );
+    for token in [&operator, &company] {
+        let response = client.get(&url).bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            !body["slots"].as_array().unwrap().is_empty(),
+            "the demo salon offers slots in the next two weeks"
+        );
+    }
+}
