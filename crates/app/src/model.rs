@@ -160,6 +160,14 @@ impl crate::App {
         Ok(model)
     }
 
+    /// The id of a company by slug, without loading it.
+    pub async fn company_id(&self, slug: &str) -> Result<String> {
+        let found = tenants::find_company(&self.db, slug).await?;
+        found
+            .map(|(id, _)| id)
+            .ok_or_else(|| AppError::NotFound(format!("unknown company `{slug}`")))
+    }
+
     /// Drops every cached company (`askpro cache clear`).
     pub fn forget_cached_tenants(&self) {
         self.tenants.forget_all();

@@ -6,6 +6,7 @@ use crate::App;
 use crate::booking::Actor;
 use crate::error::Result;
 use askpro_core::settings::{self as registry, SETTINGS, SettingDef, SettingValue};
+use askpro_store::WriteTx;
 use askpro_store::audit::{self, AuditEntry};
 use askpro_store::settings::{self as stored, GLOBAL, StoredSetting};
 use serde::Serialize;
@@ -89,10 +90,10 @@ impl App {
         let (def, value) = registry::parse_assignment(assignment)?;
         let scope = self.scope(company).await?;
         let before = self.setting(def.key, company).await?;
-        let now = self.now_ms();
-        stored::set(&self.db, &scope, def.key, value.as_str(), now).await?;
-        self.settings.invalidate();
+        let mut tx = self.db.begin_write().await?;
+        stored::set(&mut tx, &scope, def.key, value.as_str(), self.now_ms()).await?;
         self.audit_setting(
+            &mut tx,
             &scope,
             def,
             Some(before.value.as_str()),
@@ -100,6 +101,8 @@ impl App {
             actor,
         )
         .await?;
+        tx.commit().await?;
+        self.settings.invalidate();
         tracing::info!(key = def.key, value = %value, company = company.unwrap_or("(global)"), "setting changed");
         self.setting(def.key, company).await
     }
@@ -113,10 +116,13 @@ impl App {
     ) -> Result<EffectiveSetting> {
         let def = registry::definition(key)?;
         let scope = self.scope(company).await?;
-        if stored::unset(&self.db, &scope, def.key).await? {
-            self.settings.invalidate();
-            self.audit_setting(&scope, def, None, None, actor).await?;
+        let mut tx = self.db.begin_write().await?;
+        if stored::unset(&mut tx, &scope, def.key).await? {
+            self.audit_setting(&mut tx, &scope, def, None, None, actor)
+                .await?;
         }
+        tx.commit().await?;
+        self.settings.invalidate();
         self.setting(def.key, company).await
     }
 
@@ -127,16 +133,16 @@ impl App {
         }
     }
 
+    /// The audit entry of a setting change, in the change's own transaction.
     async fn audit_setting(
         &self,
+        tx: &mut WriteTx,
         scope: &str,
         def: &SettingDef,
         before: Option<&str>,
         after: Option<&str>,
         actor: &Actor,
     ) -> Result<()> {
-        let now = self.now_ms();
-        let mut tx = self.db.begin_write().await?;
         let entry = AuditEntry {
             company_id: scope,
             entity: "setting",
@@ -147,8 +153,7 @@ impl App {
             before: before.map(|v| serde_json::Value::String(v.to_owned())),
             after: after.map(|v| serde_json::Value::String(v.to_owned())),
         };
-        audit::record(&mut tx, &entry, now).await?;
-        tx.commit().await?;
+        audit::record(tx, &entry, self.now_ms()).await?;
         Ok(())
     }
 }

@@ -28,8 +28,18 @@ pub fn load(explicit: Option<&Path>) -> Result<FileConfig> {
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read configuration file {}", path.display()))?;
-    toml::from_str(&text)
-        .with_context(|| format!("configuration file {} is not valid", path.display()))
+    // The message alone, never the offending line: it may hold a password or token.
+    toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+        anyhow::anyhow!(
+            "configuration file {} is not valid{at}: {}",
+            path.display(),
+            e.message().trim()
+        )
+    })
 }
 
 /// The operator token: `ASKPRO_ADMIN_TOKEN`, else the file's `admin_token`.

@@ -95,6 +95,14 @@ impl WeeklyHours {
                     format!("intervals {} and {} overlap", pair[0], pair[1]),
                 ));
             }
+            // "09:00-13:00", "13:00-18:00" is one stretch: a slot may run across 13:00.
+            intervals.dedup_by(|next, prev| {
+                let touching = prev.end == next.start;
+                if touching {
+                    prev.end = next.end;
+                }
+                touching
+            });
             week.days[index] = intervals;
         }
         Ok(week)
@@ -184,6 +192,19 @@ mod tests {
             assert!(Interval::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert_eq!(Interval::parse("22:00-24:00").unwrap().end, 1440);
+    }
+
+    #[test]
+    fn touching_intervals_become_one() {
+        let week =
+            WeeklyHours::from_table(&table(&[("tue", &["13:00-18:00", "09:00-13:00"])])).unwrap();
+        assert_eq!(
+            week.on(Weekday::Tuesday),
+            [Interval {
+                start: 540,
+                end: 1080
+            }]
+        );
     }
 
     #[test]

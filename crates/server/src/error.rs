@@ -2,7 +2,6 @@
 //! echoes internals (they go to the log instead).
 
 use askpro_app::AppError;
-use askpro_core::SlotRejection;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -51,16 +50,6 @@ impl ApiError {
     }
 }
 
-fn rejection_reason(r: SlotRejection) -> &'static str {
-    match r {
-        SlotRejection::Closed => "closed",
-        SlotRejection::OutsideHours => "outside_hours",
-        SlotRejection::TooSoon => "too_soon",
-        SlotRejection::TooFarAhead => "too_far_ahead",
-        SlotRejection::Taken => "taken",
-    }
-}
-
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> ApiError {
         match error {
@@ -70,7 +59,7 @@ impl From<AppError> for ApiError {
                 status: StatusCode::CONFLICT,
                 code: "slot_unavailable",
                 message: format!("the slot is not available: {r}"),
-                reason: Some(rejection_reason(r)),
+                reason: Some(r.code()),
             },
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             AppError::IdempotencyKeyReused => ApiError::new(

@@ -3,7 +3,8 @@
 //! precise code instead of axum's plain-text default.
 
 use crate::error::ApiError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -85,4 +86,48 @@ pub fn optional_json<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiE
             )
         }
     })
+}
+
+/// `Path<T>` with API-style errors (`%FF` in a slug, say).
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParams(p.0))
+            .map_err(|e: PathRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    format!("the path does not fit: {}", e.body_text()),
+                )
+            })
+    }
+}
+
+/// The raw body with API-style errors (too large, unreadable).
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e: BytesRejection| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "the request body is larger than the server accepts",
+                    )
+                } else {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
+                }
+            })
+    }
 }

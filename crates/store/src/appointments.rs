@@ -129,6 +129,24 @@ pub async fn get_in_tx(
     .await)?)
 }
 
+/// Reads one appointment and, on PostgreSQL, locks its row until the transaction ends,
+/// so a concurrent cancel or move waits instead of acting on a stale status. (SQLite
+/// transactions here are already one writer at a time.)
+pub async fn get_for_update(
+    tx: &mut WriteTx,
+    company_id: &str,
+    id: &str,
+) -> Result<Option<AppointmentRow>, StoreError> {
+    if let WriteTx::Postgres(tx) = tx {
+        sqlx::query("SELECT id FROM appointments WHERE company_id = $1 AND id = $2 FOR UPDATE")
+            .bind(company_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    get_in_tx(tx, company_id, id).await
+}
+
 pub async fn get(
     db: &Db,
     company_id: &str,
@@ -149,16 +167,16 @@ pub async fn cancel(
     id: &str,
     reason: Option<&str>,
     now: i64,
-) -> Result<(), StoreError> {
-    let sql = "UPDATE appointments SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql)
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE appointments SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1 AND status = 'booked'";
+    let changed = on_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(reason)
         .bind(now)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// The new place of a moved appointment.
@@ -171,17 +189,18 @@ pub struct NewTime<'a> {
     pub blocked_until: i64,
 }
 
-/// Moves an appointment in place (same id). [`StoreError::Overlap`] when the new time is taken.
+/// Moves a booked appointment in place (same id); false when it is no longer booked.
+/// [`StoreError::Overlap`] when the new time is taken.
 pub async fn reschedule(
     tx: &mut WriteTx,
     id: &str,
     to: NewTime<'_>,
     now: i64,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     lock_staff(tx, to.staff_id).await?;
     let sql = "UPDATE appointments SET staff_id = $2, starts_at = $3, ends_at = $4, blocked_from = $5, blocked_until = $6, \
-        updated_at = $7 WHERE id = $1";
-    on_tx!(tx, |conn| sqlx::query(sql)
+        updated_at = $7 WHERE id = $1 AND status = 'booked'";
+    let changed = on_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(to.staff_id)
         .bind(to.starts_at)
@@ -192,13 +211,16 @@ pub async fn reschedule(
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(changed == 1)
 }
+
+/// Most rows one list returns; more is refused rather than cut silently.
+pub const LIST_LIMIT: usize = 5000;
 
 pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at <= $3 \
-         AND ($4 IS NULL OR a.status = $4) AND ($5 IS NULL OR a.staff_id = $5) ORDER BY a.starts_at, st.slug LIMIT 5000"
+         AND ($4 IS NULL OR a.status = $4) AND ($5 IS NULL OR a.staff_id = $5) ORDER BY a.starts_at, st.slug LIMIT {LIST_LIMIT}"
     );
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, AppointmentRow>(
         sqlx::AssertSqlSafe(sql)

@@ -69,23 +69,36 @@ macro_rules! on_tx {
     };
 }
 
-/// The URL with any password replaced by `***`, safe for logs and errors.
+/// The URL with any password replaced by `***`, safe for logs and errors: the
+/// user-info password (up to the last `@` of the authority, as URL parsers read it) and
+/// a `password=` query parameter.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    match rest.split_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            let masked = if userinfo.contains(':') {
-                format!("{user}:***")
-            } else {
-                user.to_owned()
-            };
-            format!("{scheme}://{masked}@{host}")
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let masked: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", masked.join("&"))
         }
-        None => url.to_owned(),
-    }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 impl Db {
@@ -188,5 +201,13 @@ mod tests {
             "postgres://postgres@127.0.0.1/test"
         );
         assert_eq!(redact_url("sqlite://askpro.db"), "sqlite://askpro.db");
+        assert_eq!(
+            redact_url("postgres://app:p@ss@127.0.0.1:1/x"),
+            "postgres://app:***@127.0.0.1:1/x"
+        );
+        assert_eq!(
+            redact_url("postgres://app@h/x?sslmode=require&password=hunter2"),
+            "postgres://app@h/x?sslmode=require&password=***"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Stored runtime settings: global values (scope `""`) and per-company overrides.
-//! Validation happens before, in askpro-core's registry.
+//! Validation happens before, in askpro-core's registry; writes join the caller's
+//! transaction so a value never changes without its audit entry.
 
-use crate::{Db, StoreError, on_pool};
+use crate::{Db, StoreError, WriteTx, on_pool, on_tx};
 
 pub const GLOBAL: &str = "";
 
@@ -13,11 +14,17 @@ pub struct StoredSetting {
     pub updated_at: i64,
 }
 
-pub async fn set(db: &Db, scope: &str, key: &str, value: &str, now: i64) -> Result<(), StoreError> {
+/// Stores a value in the caller's transaction.
+pub async fn set(
+    tx: &mut WriteTx,
+    scope: &str,
+    key: &str,
+    value: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     let sql = "INSERT INTO settings (scope, key, value, updated_at) VALUES ($1, $2, $3, $4) \
         ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
-    let mut tx = db.begin_write().await?;
-    crate::on_tx!(&mut tx, |conn| sqlx::query(sql)
+    on_tx!(tx, |conn| sqlx::query(sql)
         .bind(scope)
         .bind(key)
         .bind(value)
@@ -25,20 +32,19 @@ pub async fn set(db: &Db, scope: &str, key: &str, value: &str, now: i64) -> Resu
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    tx.commit().await
+    Ok(())
 }
 
-pub async fn unset(db: &Db, scope: &str, key: &str) -> Result<bool, StoreError> {
-    let mut tx = db.begin_write().await?;
+/// Removes a value in the caller's transaction; false when there was none.
+pub async fn unset(tx: &mut WriteTx, scope: &str, key: &str) -> Result<bool, StoreError> {
     let sql = "DELETE FROM settings WHERE scope = $1 AND key = $2";
-    let done = crate::on_tx!(&mut tx, |conn| sqlx::query(sql)
+    let removed = on_tx!(tx, |conn| sqlx::query(sql)
         .bind(scope)
         .bind(key)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    tx.commit().await?;
-    Ok(done > 0)
+    Ok(removed > 0)
 }
 
 /// Every stored value, global and of all companies.

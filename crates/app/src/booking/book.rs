@@ -67,14 +67,53 @@ impl App {
             .await
         {
             // A concurrent request with the same key may have committed first (taking the
-            // slot, or the key itself): then its outcome is ours too.
-            Err(
-                error @ (AppError::SlotUnavailable(_) | AppError::Store(StoreError::Duplicate(_))),
-            ) => match idempotency::find(&self.db, model.id(), key).await? {
-                Some(stored) => replay(stored, &request_hash),
-                None => Err(error),
-            },
+            // slot, or the key itself): then its outcome is ours too. Otherwise a refusal
+            // is recorded under the key, so that a retry hears the same answer.
+            Err(AppError::SlotUnavailable(reason)) => {
+                self.refusal_under_key(&model, key, &request_hash, reason)
+                    .await
+            }
+            Err(AppError::Store(StoreError::Duplicate(constraint))) => {
+                match idempotency::find(&self.db, model.id(), key).await? {
+                    Some(stored) => replay(stored, &request_hash),
+                    None => Err(AppError::Store(StoreError::Duplicate(constraint))),
+                }
+            }
             other => other,
+        }
+    }
+
+    /// Answers a refused booking under its idempotency key: the winner's outcome when a
+    /// concurrent request with the key committed, else this refusal, now recorded.
+    async fn refusal_under_key(
+        &self,
+        model: &CompanyModel,
+        key: &str,
+        request_hash: &str,
+        reason: SlotRejection,
+    ) -> Result<BookOutcome> {
+        if let Some(stored) = idempotency::find(&self.db, model.id(), key).await? {
+            return replay(stored, request_hash);
+        }
+        let refusal = StoredResponse {
+            request_hash: request_hash.to_owned(),
+            status_code: 409,
+            response: serde_json::json!({ "reason": reason.code() }).to_string(),
+        };
+        let mut tx = self.db.begin_write().await?;
+        match idempotency::record(&mut tx, model.id(), key, &refusal, self.now_ms()).await {
+            Ok(()) => {
+                tx.commit().await?;
+                Err(AppError::SlotUnavailable(reason))
+            }
+            Err(StoreError::Duplicate(_)) => {
+                drop(tx);
+                let stored = idempotency::find(&self.db, model.id(), key).await?;
+                stored.map_or(Err(AppError::SlotUnavailable(reason)), |s| {
+                    replay(s, request_hash)
+                })
+            }
+            Err(other) => Err(other.into()),
         }
     }
 
@@ -280,6 +319,15 @@ fn hash_of(request: &BookRequest) -> String {
 fn replay(stored: StoredResponse, request_hash: &str) -> Result<BookOutcome> {
     if stored.request_hash != request_hash {
         return Err(AppError::IdempotencyKeyReused);
+    }
+    if stored.status_code == 409 {
+        let refusal: serde_json::Value = serde_json::from_str(&stored.response)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let reason = refusal["reason"]
+            .as_str()
+            .and_then(SlotRejection::from_code)
+            .unwrap_or(SlotRejection::Taken);
+        return Err(AppError::SlotUnavailable(reason));
     }
     let appointment =
         serde_json::from_str(&stored.response).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -37,7 +37,11 @@ impl App {
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        appointments::cancel(&mut tx, id, reason, now).await?;
+        if !appointments::cancel(&mut tx, id, reason, now).await? {
+            return Err(AppError::Conflict(format!(
+                "appointment `{id}` changed while cancelling; try again"
+            )));
+        }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "cancel", actor, &before, &after, now).await?;
         tx.commit().await?;
@@ -71,7 +75,15 @@ impl App {
         }
         let branch = model.branch(&row.branch_slug)?;
         let service = model.service(&row.service_slug)?;
-        let member = model.staff_member(staff.unwrap_or(&row.staff_slug))?;
+        let member = match staff {
+            Some(slug) => model.staff_member(slug)?,
+            None => model.tenant().staff_member(&row.staff_slug).ok_or_else(|| {
+                AppError::Conflict(format!(
+                    "`{}` no longer takes appointments (removed from the tenant file); move it with another `staff`",
+                    row.staff_slug
+                ))
+            })?,
+        };
         if !member.branches.contains(&branch.slug) || !member.services.contains(&service.slug) {
             return Err(AppError::Invalid(format!(
                 "staff member `{}` does not perform service `{}` at branch `{}`",
@@ -116,8 +128,13 @@ impl App {
             Err(StoreError::Overlap) => {
                 return Err(AppError::SlotUnavailable(SlotRejection::Taken));
             }
+            Ok(false) => {
+                return Err(AppError::Conflict(format!(
+                    "appointment `{id}` changed while moving it; try again"
+                )));
+            }
             other => other?,
-        }
+        };
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
         tx.commit().await?;
@@ -127,7 +144,7 @@ impl App {
 }
 
 async fn current(tx: &mut WriteTx, company_id: &str, id: &str) -> Result<AppointmentRow> {
-    appointments::get_in_tx(tx, company_id, id)
+    appointments::get_for_update(tx, company_id, id)
         .await?
         .ok_or_else(|| not_found(id))
 }

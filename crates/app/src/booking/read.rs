@@ -79,6 +79,12 @@ impl App {
             staff_id,
         };
         let rows = appointments::list(&self.db, &filter).await?;
+        if rows.len() >= appointments::LIST_LIMIT {
+            return Err(AppError::Invalid(format!(
+                "more than {} appointments in that range; narrow `from`/`to`",
+                appointments::LIST_LIMIT - 1
+            )));
+        }
         Ok(rows
             .iter()
             .filter(|row| {

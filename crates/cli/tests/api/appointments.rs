@@ -129,6 +129,35 @@ async fn an_idempotency_key_replays_the_first_result(backend: Backend) {
     assert_eq!(other["error"]["code"], "idempotency_key_reused");
     let (_, list) = t.get("/appointments?from=2026-12-01&to=2026-12-01").await;
     assert_eq!(list["appointments"].as_array().unwrap().len(), 1);
+    // A refusal is a first result too: the retry hears it again even after the slot frees up.
+    let keyed = |key: &str| {
+        t.client
+            .post(t.company_url("/appointments"))
+            .bearer_auth(crate::common::OPERATOR_TOKEN)
+            .header("Idempotency-Key", key.to_owned())
+            .json(&booking("anna", "2026-12-01T09:15:00+01:00"))
+    };
+    let (s4, refused) = t.send(keyed("call-43")).await;
+    assert_eq!(
+        (s4, refused["error"]["reason"].as_str()),
+        (409, Some("taken"))
+    );
+    t.post(
+        &format!("/appointments/{}/cancel", first["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    let (s5, again) = t.send(keyed("call-43")).await;
+    assert_eq!(
+        (s5, again["error"]["reason"].as_str()),
+        (409, Some("taken")),
+        "{again}"
+    );
+    assert_eq!(
+        t.send(keyed("call-44")).await.0,
+        201,
+        "a new key books the freed slot"
+    );
 }
 
 async fn cancelling_frees_the_slot_and_is_repeatable(backend: Backend) {

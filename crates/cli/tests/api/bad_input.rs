@@ -72,6 +72,32 @@ async fn malformed_requests_are_refused_and_write_nothing(backend: Backend) {
         let (status, answer) = t.post("/appointments", body.clone()).await;
         assert_eq!(status, 422, "{body} → {answer}");
     }
+    let cancel = t.company_url("/appointments/some-id/cancel");
+    let (status, body) = t
+        .send(
+            t.client
+                .post(&cancel)
+                .bearer_auth(OPERATOR_TOKEN)
+                .body("x".repeat(70_000)),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("payload_too_large")),
+        "{body}"
+    );
+    let (status, body) = t
+        .send(
+            t.client
+                .get(t.url("/api/v1/companies/%FF/availability?service=x"))
+                .bearer_auth(OPERATOR_TOKEN),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_path")),
+        "{body}"
+    );
     let (status, body) = t
         .get("/availability?service=damenhaarschnitt&days=abc")
         .await;

@@ -75,6 +75,12 @@ async fn a_company_token_sees_only_its_own_company(backend: Backend) {
         body["slots"][0]["start"], "2026-11-30T09:00:00+01:00",
         "Vienna, one hour notice after 08:00"
     );
+    // The scheme name is case-insensitive, as HTTP says.
+    let lower = t
+        .client
+        .get(t.company_url("/availability?service=damenhaarschnitt&from=2026-12-01&days=1"))
+        .header("authorization", format!("bearer {salon}"));
+    assert_eq!(t.send(lower).await.0, 200);
     let (status, body) = t
         .send(
             t.client

@@ -165,6 +165,25 @@ async fn a_setting_changed_elsewhere_reaches_a_running_app_within_seconds() {
 }
 
 #[test]
+fn a_broken_config_file_is_reported_without_its_secrets() {
+    let (_dir, path) = crate::temp_file(
+        "askpro.toml",
+        "databse_url = \"postgres://app:S3cretPW@db/askpro\"\n",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_askpro"))
+        .args(["--config", &path, "tenant", "list"])
+        .output()
+        .unwrap();
+    let message = stderr(&output);
+    assert!(!output.status.success());
+    assert!(
+        message.contains("unknown field `databse_url`") && message.contains("line 1"),
+        "{message}"
+    );
+    assert!(!message.contains("S3cretPW"), "{message}");
+}
+
+#[test]
 fn a_bad_database_url_is_refused_without_echoing_the_password() {
     let output = askpro("mysql://root:hunter2@localhost/db", &["tenant", "list"]);
     assert!(!output.status.success());

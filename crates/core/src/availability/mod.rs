@@ -114,6 +114,31 @@ pub enum SlotRejection {
     Taken,
 }
 
+impl SlotRejection {
+    const ALL: [SlotRejection; 5] = [
+        SlotRejection::Closed,
+        SlotRejection::OutsideHours,
+        SlotRejection::TooSoon,
+        SlotRejection::TooFarAhead,
+        SlotRejection::Taken,
+    ];
+
+    /// The reason's code in API answers: `taken`, `closed`, `outside_hours`, …
+    pub fn code(self) -> &'static str {
+        match self {
+            SlotRejection::Closed => "closed",
+            SlotRejection::OutsideHours => "outside_hours",
+            SlotRejection::TooSoon => "too_soon",
+            SlotRejection::TooFarAhead => "too_far_ahead",
+            SlotRejection::Taken => "taken",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SlotRejection> {
+        SlotRejection::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 fn minutes_ms(minutes: u32) -> i64 {
     i64::from(minutes) * 60_000
 }

@@ -266,6 +266,13 @@ fn split_hours_leave_the_lunch_break_free() {
 }
 
 #[test]
+fn a_slot_may_run_across_two_touching_intervals() {
+    let f = Fixture::new(week(&[("tue", &["09:00-13:00", "13:00-18:00"])]));
+    let slots = f.slots(&[], date(2026, 12, 1), 1);
+    assert!(slots.contains(&"2026-12-01T12:30:00+01:00".into()));
+}
+
+#[test]
 fn staff_hours_narrow_the_branch_hours() {
     let f = Fixture::new(week(&[("mon", &["09:00-18:00"])]));
     let own = week(&[("mon", &["09:00-15:00"]), ("tue", &["09:00-18:00"])]);

@@ -4,12 +4,11 @@
 use crate::ServerState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, QueryParams, optional_json};
+use crate::extract::{JsonBody, PathParams, QueryParams, RawBody, optional_json};
 use askpro_app::booking::{AppointmentQuery, BookRequest, Bound, Customer};
 use askpro_app::{AppointmentView, parse_instant};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +24,7 @@ pub struct CreateBody {
 pub async fn create(
     State(state): State<ServerState>,
     caller: Caller,
-    Path(company): Path<String>,
+    PathParams(company): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
@@ -68,7 +67,7 @@ pub struct Appointments {
 pub async fn list(
     State(state): State<ServerState>,
     caller: Caller,
-    Path(company): Path<String>,
+    PathParams(company): PathParams<String>,
     QueryParams(params): QueryParams<ListParams>,
 ) -> Result<Json<Appointments>, ApiError> {
     caller.may_access(&state, &company).await?;
@@ -93,7 +92,7 @@ pub async fn list(
 pub async fn show(
     State(state): State<ServerState>,
     caller: Caller,
-    Path((company, id)): Path<(String, String)>,
+    PathParams((company, id)): PathParams<(String, String)>,
 ) -> Result<Json<AppointmentView>, ApiError> {
     caller.may_access(&state, &company).await?;
     Ok(Json(state.app.appointment(&company, &id).await?))
@@ -107,8 +106,8 @@ pub struct CancelBody {
 pub async fn cancel(
     State(state): State<ServerState>,
     caller: Caller,
-    Path((company, id)): Path<(String, String)>,
-    body: Bytes,
+    PathParams((company, id)): PathParams<(String, String)>,
+    RawBody(body): RawBody,
 ) -> Result<Json<AppointmentView>, ApiError> {
     caller.may_access(&state, &company).await?;
     let reason = optional_json::<CancelBody>(&body)?.and_then(|b| b.reason);
@@ -129,7 +128,7 @@ pub struct RescheduleBody {
 pub async fn reschedule(
     State(state): State<ServerState>,
     caller: Caller,
-    Path((company, id)): Path<(String, String)>,
+    PathParams((company, id)): PathParams<(String, String)>,
     JsonBody(body): JsonBody<RescheduleBody>,
 ) -> Result<Json<AppointmentView>, ApiError> {
     caller.may_access(&state, &company).await?;

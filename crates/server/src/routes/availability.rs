@@ -3,10 +3,10 @@
 use crate::ServerState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::QueryParams;
+use crate::extract::{PathParams, QueryParams};
 use askpro_app::booking::{AvailabilityQuery, SlotView};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ pub struct Slots {
 pub async fn list(
     State(state): State<ServerState>,
     caller: Caller,
-    Path(company): Path<String>,
+    PathParams(company): PathParams<String>,
     QueryParams(params): QueryParams<Params>,
 ) -> Result<Json<Slots>, ApiError> {
     caller.may_access(&state, &company).await?;
