@@ -59,6 +59,27 @@ pub enum Command {
     /// API tokens for companies.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Spoken German: resolve dates and times as callers say them.
+    #[command(subcommand)]
+    German(GermanCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GermanCommand {
+    /// Resolve a spoken date/time ("Sonnabend um Viertel drei") against a reference time.
+    When {
+        /// The phrase; omit it with --jsonl.
+        text: Option<String>,
+        /// Reference local wall-clock time in --tz, e.g. 2026-11-26T10:00:00 (default: now).
+        #[arg(long)]
+        now: Option<String>,
+        /// IANA time zone of the reference time and the answer.
+        #[arg(long, default_value = "Europe/Berlin")]
+        tz: String,
+        /// Read JSON lines {"text","ref","tz"} from stdin and answer one line each.
+        #[arg(long, conflicts_with = "text")]
+        jsonl: bool,
+    },
 }
 
 #[derive(Args, Debug)]

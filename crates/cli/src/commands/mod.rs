@@ -3,6 +3,7 @@
 mod branch;
 mod config;
 mod demo;
+mod german;
 mod serve;
 mod tenant;
 mod token;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Branch(command) => branch::run(&global, command).await,
         Command::Config(command) => config::run(&global, command).await,
         Command::Token(command) => token::run(&global, command).await,
+        Command::German(command) => german::run(&global, command),
     }
 }
 

@@ -1,0 +1,10 @@
+//! Spoken German for AskPro, free of I/O: resolving date and time expressions as
+//! callers say them (`shared/contract/german.md`), phrasing what the agent says back,
+//! recognising intents, and matching what callers call services and staff.
+
+pub mod intent;
+pub mod matcher;
+pub mod phrase;
+pub mod when;
+
+pub use when::{Grain, Resolution, resolve};
