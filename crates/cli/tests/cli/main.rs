@@ -5,6 +5,7 @@
 mod common;
 
 mod config;
+mod german;
 mod serve;
 mod tenant;
 
