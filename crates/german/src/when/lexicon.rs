@@ -167,6 +167,12 @@ pub enum DayPart {
     Afternoon,
     Evening,
     Night,
+    /// "am späten Vormittag", "am frühen Nachmittag", …: the halves of a part.
+    LateMorning,
+    EarlyAfternoon,
+    LateAfternoon,
+    EarlyEvening,
+    LateEvening,
 }
 
 impl DayPart {
@@ -179,13 +185,18 @@ impl DayPart {
             DayPart::Afternoon => (12 * 60, 18 * 60),
             DayPart::Evening => (18 * 60, 22 * 60),
             DayPart::Night => (22 * 60, 30 * 60),
+            DayPart::LateMorning => (10 * 60, 12 * 60),
+            DayPart::EarlyAfternoon => (12 * 60, 15 * 60),
+            DayPart::LateAfternoon => (15 * 60, 18 * 60),
+            DayPart::EarlyEvening => (18 * 60, 20 * 60),
+            DayPart::LateEvening => (20 * 60, 22 * 60),
         }
     }
 
     /// The hour a bare 12-hour value means in this part of the day.
     pub fn hour_of(self, hour: u32) -> u32 {
         match self {
-            DayPart::Early | DayPart::Morning => hour % 12,
+            DayPart::Early | DayPart::Morning | DayPart::LateMorning => hour % 12,
             DayPart::Noon => {
                 if hour <= 4 {
                     hour + 12
@@ -193,7 +204,12 @@ impl DayPart {
                     hour
                 }
             }
-            DayPart::Afternoon | DayPart::Evening => {
+            DayPart::Afternoon
+            | DayPart::Evening
+            | DayPart::EarlyAfternoon
+            | DayPart::LateAfternoon
+            | DayPart::EarlyEvening
+            | DayPart::LateEvening => {
                 if hour < 12 {
                     hour + 12
                 } else {
@@ -213,7 +229,7 @@ pub fn day_part(word: &str) -> Option<DayPart> {
     let part = match word {
         "frueh" | "morgens" | "morgen" | "frueh morgens" | "morgenfrueh" => DayPart::Early,
         "vormittag" | "vormittags" => DayPart::Morning,
-        "mittag" | "mittags" => DayPart::Noon,
+        "mittag" | "mittags" | "mittagszeit" | "mittagspause" => DayPart::Noon,
         "nachmittag" | "nachmittags" => DayPart::Afternoon,
         "abend" | "abends" => DayPart::Evening,
         "nacht" | "nachts" => DayPart::Night,

@@ -128,6 +128,68 @@ const FILLER: &[&str] = &[
     "termine",
     "uhrzeit",
     "datum",
+    // Verbs and pronouns of "hätten Sie …", "wie schaut's … aus", "dann nehm ich …".
+    "haetten",
+    "haettest",
+    "hat",
+    "habe",
+    "gibt",
+    "gibts",
+    "gaebe",
+    "waer",
+    "waert",
+    "moechten",
+    "koennten",
+    "koennt",
+    "wollen",
+    "brauche",
+    "braeuchte",
+    "suche",
+    "klappt",
+    "klappts",
+    "klappen",
+    "schaut",
+    "schauts",
+    "aus",
+    "sieht",
+    "siehts",
+    "aussehen",
+    "dachte",
+    "denke",
+    "dachten",
+    "meinte",
+    "meine",
+    "nehme",
+    "nehm",
+    "nehmen",
+    "mache",
+    "machen",
+    "vereinbaren",
+    "buchen",
+    "reservieren",
+    "ausmachen",
+    "vorbeischauen",
+    "etwas",
+    "ihnen",
+    "dir",
+    "euch",
+    "mich",
+    "mhm",
+    "oke",
+    "terminchen",
+    "ein",
+    "eine",
+    "einem",
+    "einer",
+    "servus",
+    "gruezi",
+    "moin",
+    "wuerden",
+    "sind",
+    "bin",
+    "waeren",
+    "dran",
+    "s",
 ];
 
 pub struct Parser {
@@ -186,7 +248,14 @@ impl Parser {
     }
 
     /// "so bald wie möglich", "möglichst bald": open from now; "nicht vor X": from X on.
+    /// Greetings are skipped here, before "Morgen" could be read as tomorrow.
     fn soonest(&mut self) -> bool {
+        if self.is(0, &["guten"]) && self.is(1, &["morgen", "tag", "abend"])
+            || self.is(0, &["gruess"]) && self.is(1, &["gott"])
+        {
+            self.pos += 2;
+            return true;
+        }
         let soon = ["bald", "schnell", "frueh"];
         if self.is(0, &["so"])
             && self.is(1, &soon)
@@ -493,6 +562,26 @@ impl Parser {
                 },
                 2,
             );
+        }
+        // "am späten Nachmittag", "frühen Abend".
+        let half = match (self.word(0), self.word(1)) {
+            (Some("spaeten" | "spaeter" | "spaet"), Some("vormittag" | "vormittags")) => {
+                Some(DayPart::LateMorning)
+            }
+            (Some("fruehen" | "frueher"), Some("nachmittag" | "nachmittags")) => {
+                Some(DayPart::EarlyAfternoon)
+            }
+            (Some("spaeten" | "spaeter" | "spaet"), Some("nachmittag" | "nachmittags")) => {
+                Some(DayPart::LateAfternoon)
+            }
+            (Some("fruehen" | "frueher"), Some("abend" | "abends")) => Some(DayPart::EarlyEvening),
+            (Some("spaeten" | "spaeter" | "spaet"), Some("abend" | "abends")) => {
+                Some(DayPart::LateEvening)
+            }
+            _ => None,
+        };
+        if let Some(part) = half {
+            return self.emit(Piece::Part(part), 2);
         }
         if self.is(0, &["mitternacht"]) {
             return self.emit(
