@@ -121,7 +121,12 @@ impl Parser {
     fn clock_in_context(&mut self) -> bool {
         let after_context = self.after_clock_context()
             || self.pos > 0 && matches!(self.tokens.get(self.pos - 1), Some(Token::Dash));
-        if !after_context {
+        // "14 bis 16 Uhr": the first end of a range of hours (not "13 bis 15 Juli").
+        let range_of_hours = (matches!(self.tokens.get(self.pos + 1), Some(Token::Dash))
+            || self.is(1, &["bis"]))
+            && (2..6).any(|i| self.is(i, &["uhr"]));
+        let month_ahead = (1..6).any(|i| self.word(i).and_then(lexicon::month).is_some());
+        if !(after_context || range_of_hours) || month_ahead {
             return false;
         }
         let Some((hour, leading_zero)) = self.hour_at(0) else {

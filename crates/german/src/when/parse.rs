@@ -269,6 +269,10 @@ impl Parser {
             self.pieces.push(Piece::After);
             return self.emit(Piece::Now, 2);
         }
+        // "kurz nach drei": from three on.
+        if self.is(0, &["kurz"]) && self.is(1, &["nach"]) {
+            return self.emit(Piece::After, 2);
+        }
         if self.is(0, &["nicht"]) && self.is(1, &["vor", "frueher", "eher"]) {
             let skip = if self.is(2, &["als"]) { 3 } else { 2 };
             return self.emit(Piece::After, skip);

@@ -29,12 +29,15 @@ const BUSINESS_DAY: (u32, u32) = (7 * 60, 20 * 60);
 
 pub fn resolve(pieces: &[Piece], now: &ZonedDateTime) -> Option<Resolution> {
     if let Some(at) = pieces.iter().position(|p| *p == Piece::After) {
+        // "frühestens ab 10" says it twice; one open range all the same.
         let rest: Vec<Piece> = pieces
             .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != at)
-            .map(|(_, p)| p.clone())
+            .filter(|p| **p != Piece::After)
+            .cloned()
             .collect();
+        if pieces[at..].contains(&Piece::RangeTo) {
+            return None;
+        }
         let side = side(&Frame::of(&rest)?, now)?;
         return Some(Resolution {
             start: side.start,
@@ -111,7 +114,7 @@ fn side(frame: &Frame, now: &ZonedDateTime) -> Option<Side> {
             // No day said: today if the time is still ahead, else tomorrow.
             let today = on_day(frame, now.date(), now)?;
             let passed = if today.time_of_day && frame.clock.is_some() {
-                today.start < *now
+                today.start <= *now
             } else {
                 today.end <= *now
             };
