@@ -12,9 +12,11 @@ mod error;
 pub mod appointments;
 pub mod audit;
 pub mod idempotency;
+pub mod jobs;
 pub mod settings;
 pub mod tenants;
 pub mod tokens;
+pub mod workers;
 
 pub use db::{Backend, Db, WriteTx, redact_url};
 pub use error::StoreError;

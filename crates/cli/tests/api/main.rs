@@ -8,4 +8,5 @@ mod appointments;
 mod availability;
 mod bad_input;
 mod concurrency;
+mod jobs;
 mod tenancy;

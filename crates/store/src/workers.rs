@@ -1,0 +1,77 @@
+//! Worker heartbeats: each worker registers, beats every few seconds with what it runs,
+//! and signs off when it stops. Liveness is "beat recently", not "has a row".
+
+use crate::{Db, StoreError, on_pool, on_tx};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct WorkerRow {
+    pub id: String,
+    pub host: String,
+    pub pid: i64,
+    pub queues: String,
+    pub started_at: i64,
+    pub heartbeat_at: i64,
+    pub current_job: Option<String>,
+    pub jobs_done: i64,
+    pub stopped_at: Option<i64>,
+}
+
+pub async fn register(db: &Db, w: &WorkerRow) -> Result<(), StoreError> {
+    let sql = "INSERT INTO workers (id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done) \
+        VALUES ($1, $2, $3, $4, $5, $5, NULL, 0)";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(&w.id)
+        .bind(&w.host)
+        .bind(w.pid)
+        .bind(&w.queues)
+        .bind(w.started_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+pub async fn heartbeat(
+    db: &Db,
+    id: &str,
+    current_job: Option<&str>,
+    jobs_done: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql =
+        "UPDATE workers SET heartbeat_at = $2, current_job = $3, jobs_done = $4 WHERE id = $1";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .bind(current_job)
+        .bind(jobs_done)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+pub async fn stopped(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
+    let sql = "UPDATE workers SET stopped_at = $2, current_job = NULL WHERE id = $1";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// Workers that beat since `since` and have not stopped, newest first.
+pub async fn live(db: &Db, since: i64) -> Result<Vec<WorkerRow>, StoreError> {
+    let sql = "SELECT id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done, stopped_at FROM workers \
+        WHERE heartbeat_at >= $1 AND stopped_at IS NULL ORDER BY started_at DESC";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, WorkerRow>(sql)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?)
+}

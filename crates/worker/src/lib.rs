@@ -1,0 +1,16 @@
+//! The job worker. It claims due jobs of its queues with a lease (no transaction is held
+//! while a job runs), runs the handler registered for each job's kind, and records the
+//! outcome: done, retry later with exponential backoff and jitter, or dead after the last
+//! attempt. It beats its heart into the `workers` table and, when asked to stop, finishes
+//! the job in hand and gives back what it claimed but did not start.
+
+mod backoff;
+mod handler;
+mod run;
+
+pub use backoff::backoff_ms;
+pub use handler::{Handler, HandlerFuture, JobError, Registry};
+pub use run::{Worker, WorkerConfig, WorkerSummary};
+
+/// The named queues.
+pub const QUEUES: [&str; 5] = ["emails", "sms", "slack", "sync", "default"];

@@ -1,0 +1,176 @@
+//! The worker loop.
+
+use crate::backoff::backoff_ms;
+use crate::handler::{JobError, Registry};
+use askpro_store::jobs::{self, Job};
+use askpro_store::workers::{self, WorkerRow};
+use askpro_store::{Db, StoreError, new_id, now_ms};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub queues: Vec<String>,
+    /// Jobs claimed at once per queue.
+    pub batch: i64,
+    /// How long a claim holds; a job running longer is cut off and retried.
+    pub lease: Duration,
+    /// Pause when no queue had work.
+    pub poll: Duration,
+    pub heartbeat: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            queues: crate::QUEUES.iter().map(|q| (*q).to_owned()).collect(),
+            batch: 10,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_millis(500),
+            heartbeat: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What a worker did before it stopped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkerSummary {
+    pub done: i64,
+    pub retried: i64,
+    pub dead: i64,
+    pub released: u64,
+}
+
+pub struct Worker {
+    pub id: String,
+    db: Db,
+    registry: Registry,
+    config: WorkerConfig,
+    summary: WorkerSummary,
+    last_beat: Instant,
+}
+
+impl Worker {
+    pub fn new(db: Db, registry: Registry, config: WorkerConfig) -> Worker {
+        Worker {
+            id: new_id(),
+            db,
+            registry,
+            config,
+            summary: WorkerSummary::default(),
+            last_beat: Instant::now(),
+        }
+    }
+
+    /// Runs until `stop` turns true; finishes the job in hand, gives back the rest.
+    pub async fn run(
+        mut self,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<WorkerSummary, StoreError> {
+        self.register().await?;
+        tracing::info!(worker = %self.id, queues = %self.config.queues.join(","), "worker started");
+        while !*stop.borrow() {
+            let worked = self.round(&stop).await?;
+            self.beat(None, false).await?;
+            if !worked {
+                let _ = tokio::time::timeout(self.config.poll, stop.changed()).await;
+            }
+        }
+        self.summary.released = jobs::release(&self.db, &self.id, now_ms()).await?;
+        workers::stopped(&self.db, &self.id, now_ms()).await?;
+        tracing::info!(worker = %self.id, done = self.summary.done, released = self.summary.released, "worker stopped");
+        Ok(self.summary)
+    }
+
+    async fn register(&mut self) -> Result<(), StoreError> {
+        let row = WorkerRow {
+            id: self.id.clone(),
+            host: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
+            pid: i64::from(std::process::id()),
+            queues: self.config.queues.join(","),
+            started_at: now_ms(),
+            heartbeat_at: now_ms(),
+            current_job: None,
+            jobs_done: 0,
+            stopped_at: None,
+        };
+        workers::register(&self.db, &row).await
+    }
+
+    async fn beat(&mut self, current: Option<&str>, force: bool) -> Result<(), StoreError> {
+        if force || self.last_beat.elapsed() >= self.config.heartbeat {
+            self.last_beat = Instant::now();
+            workers::heartbeat(&self.db, &self.id, current, self.summary.done, now_ms()).await?;
+            jobs::bury_abandoned(&self.db, now_ms()).await?;
+        }
+        Ok(())
+    }
+
+    /// One pass over the queues; true when any job ran.
+    async fn round(&mut self, stop: &watch::Receiver<bool>) -> Result<bool, StoreError> {
+        let mut worked = false;
+        let lease_ms = self.config.lease.as_millis() as i64;
+        for queue in self.config.queues.clone() {
+            let claimed = jobs::claim(
+                &self.db,
+                &queue,
+                &self.id,
+                self.config.batch,
+                lease_ms,
+                now_ms(),
+            )
+            .await?;
+            for job in claimed {
+                // Asked to stop: what is left goes back unrun when the loop ends.
+                if *stop.borrow() {
+                    return Ok(true);
+                }
+                self.beat(Some(&job.id), true).await?;
+                self.execute(&job).await?;
+                worked = true;
+            }
+        }
+        Ok(worked)
+    }
+
+    async fn execute(&mut self, job: &Job) -> Result<(), StoreError> {
+        let started = Instant::now();
+        let outcome = match self.registry.get(&job.kind) {
+            Some(handler) => {
+                match tokio::time::timeout(self.config.lease, handler.run(job)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(JobError::Retryable(format!(
+                        "ran longer than the lease of {:?}",
+                        self.config.lease
+                    ))),
+                }
+            }
+            None => Err(JobError::Permanent(format!(
+                "no handler for job kind `{}`",
+                job.kind
+            ))),
+        };
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let now = now_ms();
+        match outcome {
+            Ok(()) => {
+                jobs::complete(&self.db, &job.id, &self.id, now).await?;
+                self.summary.done += 1;
+                tracing::info!(job_id = %job.id, kind = %job.kind, queue = %job.queue, attempt = job.attempts, duration_ms, "job done");
+            }
+            Err(JobError::Retryable(error)) if job.attempts < job.max_attempts => {
+                let retry_at =
+                    now + backoff_ms(job.attempts, uuid::Uuid::new_v4().as_u128() as u64);
+                jobs::fail(&self.db, &job.id, &self.id, &error, Some(retry_at), now).await?;
+                self.summary.retried += 1;
+                tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, %error, retry_in_ms = retry_at - now, "job failed; will retry");
+            }
+            Err(error) => {
+                jobs::fail(&self.db, &job.id, &self.id, &error.to_string(), None, now).await?;
+                self.summary.dead += 1;
+                tracing::error!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job is dead");
+            }
+        }
+        Ok(())
+    }
+}
