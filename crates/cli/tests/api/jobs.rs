@@ -270,7 +270,7 @@ async fn two_workers_racing_run_every_job_exactly_once(backend: Backend) {
     stop.send(true).unwrap();
     let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
     assert_eq!(a.done + b.done, 200);
-    let runs = handler.runs.lock().unwrap();
+    let runs = handler.runs.lock().unwrap().clone();
     assert!(
         ids.iter().all(|id| runs.get(id) == Some(&1)),
         "every job ran exactly once"
