@@ -9,6 +9,7 @@ mod model;
 mod time;
 
 pub mod booking;
+pub mod notify;
 pub mod settings;
 pub mod tenant;
 pub mod tokens;

@@ -59,6 +59,14 @@ pub enum Command {
     /// API tokens for companies.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Run a job worker alone (`askpro worker`), or see which workers are alive (`askpro worker status`).
+    Worker(WorkerArgs),
+    /// Job queues.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// E-mails AskPro produced.
+    #[command(subcommand)]
+    Email(EmailCommand),
     /// Spoken German: resolve dates and times as callers say them.
     #[command(subcommand)]
     German(GermanCommand),
@@ -87,6 +95,45 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ASKPRO_LISTEN")]
     pub listen: Option<String>,
+    /// Do not run a job worker in this process (run `askpro worker` separately).
+    #[arg(long)]
+    pub no_worker: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct WorkerArgs {
+    #[command(subcommand)]
+    pub action: Option<WorkerAction>,
+    /// Queues to work on, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub queues: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkerAction {
+    /// Live workers (heartbeat in the last 30 s) and what each runs.
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueueCommand {
+    /// Depth, oldest waiting job, failures and throughput per queue.
+    Monitor {
+        /// One queue (emails, sms, slack, sync, default); default: all.
+        queue: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EmailCommand {
+    /// The newest e-mails AskPro produced (the local outbox while no SMTP is configured).
+    Outbox {
+        #[arg(long)]
+        company_id: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -228,6 +228,7 @@ impl App {
             after: Some(view.to_json()),
         };
         audit::record(&mut tx, &entry, now).await?;
+        crate::notify::enqueue_mail(&mut tx, crate::notify::BOOKED, &view, model.id()).await?;
         if let Some((key, request_hash)) = key {
             let stored = StoredResponse {
                 request_hash: request_hash.to_owned(),

@@ -44,6 +44,7 @@ impl App {
         }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "cancel", actor, &before, &after, now).await?;
+        crate::notify::enqueue_mail(&mut tx, crate::notify::CANCELLED, &after, model.id()).await?;
         tx.commit().await?;
         tracing::info!(
             company = model.slug(),
@@ -137,6 +138,8 @@ impl App {
         };
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
+        crate::notify::enqueue_mail(&mut tx, crate::notify::RESCHEDULED, &after, model.id())
+            .await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
         Ok(after)

@@ -37,7 +37,7 @@ pub async fn run(_global: &Global, args: DemoArgs) -> Result<ExitCode> {
         operator_token: Some(operator_token),
         ..ServerConfig::default()
     };
-    super::serve::serve(app, config, &args.listen).await?;
+    super::serve::serve(app, config, &args.listen, true).await?;
     Ok(ExitCode::SUCCESS)
 }
 

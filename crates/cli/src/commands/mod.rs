@@ -4,6 +4,7 @@ mod branch;
 mod config;
 mod demo;
 mod german;
+mod jobs;
 mod serve;
 mod tenant;
 mod token;
@@ -16,7 +17,13 @@ use askpro_store::{Db, redact_url};
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    init_logging(matches!(cli.command, Command::Serve(_) | Command::Demo(_)));
+    let long_running = matches!(
+        &cli.command,
+        Command::Serve(_)
+            | Command::Demo(_)
+            | Command::Worker(crate::cli::WorkerArgs { action: None, .. })
+    );
+    init_logging(long_running);
     let global = cli.global;
     match cli.command {
         Command::Serve(args) => serve::run(&global, args).await,
@@ -36,6 +43,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(command) => config::run(&global, command).await,
         Command::Token(command) => token::run(&global, command).await,
         Command::German(command) => german::run(&global, command),
+        Command::Worker(args) => jobs::worker(&global, args).await,
+        Command::Queue(command) => jobs::queue(&global, command).await,
+        Command::Email(command) => jobs::email(&global, command).await,
     }
 }
 

@@ -25,12 +25,18 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     if config.operator_token.is_none() {
         tracing::warn!("ASKPRO_ADMIN_TOKEN is not set: only company tokens can use the API");
     }
-    serve(app, config, &listen).await?;
+    serve(app, config, &listen, !args.no_worker).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Binds `listen` and serves `app` until a shutdown signal.
-pub async fn serve(app: App, mut config: ServerConfig, listen: &str) -> Result<()> {
+/// Binds `listen` and serves `app` until a shutdown signal, with a job worker in the
+/// same process unless `with_worker` is false.
+pub async fn serve(
+    app: App,
+    mut config: ServerConfig,
+    listen: &str,
+    with_worker: bool,
+) -> Result<()> {
     let addr: SocketAddr = listen
         .parse()
         .with_context(|| format!("`{listen}` is not an address such as 127.0.0.1:8080"))?;
@@ -41,14 +47,26 @@ pub async fn serve(app: App, mut config: ServerConfig, listen: &str) -> Result<(
     let addr = listener.local_addr().unwrap_or(addr);
     let backend = format!("{:?}", app.db.backend()).to_lowercase();
     tracing::info!(%addr, database = %backend, "askpro is listening");
-    askpro_server::serve(listener, ServerState::new(app, config), shutdown_signal())
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = with_worker.then(|| super::jobs::spawn_worker(&app, Vec::new(), stopped));
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    askpro_server::serve(listener, ServerState::new(app, config), shutdown)
         .await
         .context("the server stopped with an error")?;
+    if let Some(worker) = worker {
+        worker
+            .await
+            .context("the worker task failed")?
+            .context("the worker stopped with an error")?;
+    }
     tracing::info!("askpro stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

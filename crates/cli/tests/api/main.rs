@@ -9,4 +9,5 @@ mod availability;
 mod bad_input;
 mod concurrency;
 mod jobs;
+mod notifications;
 mod tenancy;

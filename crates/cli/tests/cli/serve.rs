@@ -59,6 +59,9 @@ async fn serve_answers_with_the_admin_token_and_stops_on_sigterm() {
             .status(),
         401
     );
+    // `serve` runs a job worker in the same process.
+    let status = crate::json(&crate::askpro(&db.url, &["--json", "worker", "status"]));
+    assert_eq!(status.as_array().map(Vec::len), Some(1), "{status}");
     let pid = child.0.id().to_string();
     assert!(
         Command::new("kill")

@@ -15,7 +15,7 @@ mod tests;
 mod words;
 
 pub use slots::{free_times, nothing_free, slot_taken};
-pub use words::{spoken_date, spoken_time};
+pub use words::{spoken_date, spoken_time, written_date};
 
 use words::{attach, unmistakable_date};
 

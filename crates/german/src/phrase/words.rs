@@ -201,3 +201,14 @@ pub(super) fn join_list(parts: &[String], conjunction: &str) -> String {
         Some((last, init)) => format!("{} {conjunction} {last}", init.join(", ")),
     }
 }
+
+/// A date as written in a letter, always with weekday and year: "Dienstag, 1. Dezember 2026".
+pub fn written_date(date: Date) -> String {
+    format!(
+        "{}, {}. {} {}",
+        weekday_name(date.weekday()),
+        date.day(),
+        month_name(date.month()),
+        date.year()
+    )
+}

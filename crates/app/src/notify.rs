@@ -1,0 +1,206 @@
+//! Notifications of appointment changes. The booking service enqueues one job per change
+//! inside the change's own transaction (so a committed booking always gets its mail, and
+//! a rolled-back one never does); the worker turns each job into a German e-mail.
+//! Until an SMTP server is configured, mails go to the local outbox (`askpro email
+//! outbox`), never silently dropped.
+
+use crate::App;
+use crate::booking::AppointmentView;
+use askpro_core::tenant::Formality;
+use askpro_german::phrase::{spoken_time, written_date};
+use askpro_store::emails::{self, Email};
+use askpro_store::jobs::{self, Job, NewJob};
+use askpro_store::{StoreError, WriteTx, appointments, new_id};
+use askpro_worker::{Handler, HandlerFuture, JobError, Registry};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+pub const BOOKED: &str = "email.appointment_booked";
+pub const CANCELLED: &str = "email.appointment_cancelled";
+pub const RESCHEDULED: &str = "email.appointment_rescheduled";
+
+/// Enqueues the customer's mail about `change` of an appointment, in the change's
+/// transaction; nothing when the customer gave no e-mail address. Jobs run on the real
+/// clock (workers compare with it), whatever clock the booking rules use.
+pub(crate) async fn enqueue_mail(
+    tx: &mut WriteTx,
+    kind: &str,
+    appointment: &AppointmentView,
+    company_id: &str,
+) -> Result<(), StoreError> {
+    let now = askpro_store::now_ms();
+    if appointment.customer.email.is_none() {
+        return Ok(());
+    }
+    // One mail per change: a move to another time is a new change, a retry is not.
+    let key = format!("{kind}:{}:{}", appointment.id, appointment.start);
+    let job = NewJob {
+        id: new_id(),
+        queue: "emails",
+        kind,
+        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id }),
+        max_attempts: 8,
+        run_at: now,
+        idempotency_key: Some(key),
+        company_id: Some(company_id),
+    };
+    jobs::enqueue(tx, &job, now).await.map(|_| ())
+}
+
+/// Every job handler AskPro has, ready for a worker.
+pub fn registry(app: &App) -> Registry {
+    Registry::default()
+        .with(BOOKED, AppointmentMail { app: app.clone() })
+        .with(CANCELLED, AppointmentMail { app: app.clone() })
+        .with(RESCHEDULED, AppointmentMail { app: app.clone() })
+}
+
+struct AppointmentMail {
+    app: App,
+}
+
+impl Handler for AppointmentMail {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(self.send(job))
+    }
+}
+
+impl AppointmentMail {
+    async fn send(&self, job: &Job) -> Result<(), JobError> {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+        let (Some(appointment_id), Some(company_id)) = (
+            payload["appointment_id"].as_str(),
+            payload["company_id"].as_str(),
+        ) else {
+            return Err(JobError::Permanent(
+                "payload lacks appointment_id or company_id".into(),
+            ));
+        };
+        let retry = |e: StoreError| JobError::Retryable(e.to_string());
+        let row = appointments::get(&self.app.db, company_id, appointment_id)
+            .await
+            .map_err(retry)?;
+        let row = row.ok_or_else(|| {
+            JobError::Permanent(format!("appointment {appointment_id} no longer exists"))
+        })?;
+        let model = self
+            .app
+            .company(&row.company_slug)
+            .await
+            .map_err(|e| JobError::Retryable(e.to_string()))?;
+        let view = AppointmentView::from(&row);
+        let Some(to) = view.customer.email.clone() else {
+            return Ok(());
+        };
+        let company = &model.tenant().company;
+        let branch = model.tenant().branch(&view.branch);
+        let letter = Letter {
+            kind: &job.kind,
+            view: &view,
+            starts_at: row.starts_at,
+            formality: company.formality,
+            company_name: &company.name,
+            branch_line: branch.map(|b| format!("{}, {}", b.name, b.address)),
+            phone: branch.map(|b| b.phone.clone()),
+        };
+        let mail = Email {
+            id: new_id(),
+            job_id: job.id.clone(),
+            company_id: company_id.to_owned(),
+            kind: job.kind.clone(),
+            to_address: to,
+            reply_to: Some(company.email.clone()),
+            subject: letter.subject(),
+            body_text: letter.body(),
+            message_id: format!("<{}@askpro>", job.id),
+            transport: "outbox".into(),
+            created_at: self.app.now_ms(),
+        };
+        let stored = emails::store(&self.app.db, &mail).await.map_err(retry)?;
+        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, transport = "outbox", first_time = stored, "e-mail written");
+        Ok(())
+    }
+}
+
+/// The text of one mail, in the company's Sie or du.
+struct Letter<'a> {
+    kind: &'a str,
+    view: &'a AppointmentView,
+    starts_at: i64,
+    formality: Formality,
+    company_name: &'a str,
+    branch_line: Option<String>,
+    phone: Option<String>,
+}
+
+impl Letter<'_> {
+    fn when(&self) -> (String, String) {
+        let tz = TimeZone::get(&self.view.timezone).unwrap_or(TimeZone::UTC);
+        let local = Timestamp::from_millisecond(self.starts_at)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(tz);
+        (written_date(local.date()), spoken_time(local.time()))
+    }
+
+    fn du(&self) -> bool {
+        self.formality == Formality::Du
+    }
+
+    fn subject(&self) -> String {
+        let (date, time) = self.when();
+        let yours = if self.du() { "Dein" } else { "Ihr" };
+        match self.kind {
+            CANCELLED => format!("Termin abgesagt: {date}, {time}"),
+            RESCHEDULED => format!("{yours} Termin wurde verschoben: {date}, {time}"),
+            _ => format!("{yours} Termin am {date} um {time}"),
+        }
+    }
+
+    fn body(&self) -> String {
+        let (date, time) = self.when();
+        let v = self.view;
+        let first_name = v
+            .customer
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&v.customer.name);
+        let greeting = if self.du() {
+            format!("Hallo {first_name},")
+        } else {
+            format!("Guten Tag {},", v.customer.name)
+        };
+        let yours = if self.du() { "deinen" } else { "Ihren" };
+        let what = format!(
+            "am {date} um {time} bei {} für {}",
+            v.staff_name, v.service_name
+        );
+        let main = match self.kind {
+            CANCELLED => format!("{yours} Termin {what} ist abgesagt."),
+            RESCHEDULED => {
+                format!("wir haben {yours} Termin verschoben. Der neue Termin ist {what}.")
+            }
+            _ => format!("hiermit bestätigen wir {yours} Termin {what}."),
+        };
+        let mut lines = vec![greeting, String::new(), main];
+        if let Some(branch) = &self.branch_line {
+            lines.push(format!("Adresse: {branch}"));
+        }
+        if let (Some(phone), true) = (&self.phone, self.kind != CANCELLED) {
+            let call = if self.du() {
+                "Wenn du den Termin verschieben oder absagen möchtest, ruf uns einfach an"
+            } else {
+                "Wenn Sie den Termin verschieben oder absagen möchten, rufen Sie uns einfach an"
+            };
+            lines.push(String::new());
+            lines.push(format!("{call}: {phone}."));
+        }
+        lines.extend([
+            String::new(),
+            "Viele Grüße".into(),
+            self.company_name.to_owned(),
+        ]);
+        lines.join("\n")
+    }
+}

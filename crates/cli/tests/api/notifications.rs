@@ -1,0 +1,114 @@
+//! A booking and its mail are one unit: the job is written in the booking's own
+//! transaction, the worker turns it into a German e-mail once, and a refused booking
+//! leaves nothing to send.
+
+use crate::common::{Backend, TestApp};
+use askpro_store::{emails, jobs};
+use askpro_worker::{Worker, WorkerConfig};
+use serde_json::json;
+use std::time::Duration;
+
+crate::on_both_databases!(each_change_of_an_appointment_mails_the_customer_once);
+
+async fn mails(t: &TestApp) -> Vec<emails::Email> {
+    let mut all = emails::recent(&t.app.db, None, 50).await.unwrap();
+    all.reverse();
+    all
+}
+
+/// Runs a worker over the e-mail queue until `count` mails exist, or `patience` ends.
+async fn work_until(t: &TestApp, count: usize, patience: Duration) {
+    let config = WorkerConfig {
+        queues: vec!["emails".into()],
+        poll: Duration::from_millis(20),
+        ..WorkerConfig::default()
+    };
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(
+        Worker::new(
+            t.app.db.clone(),
+            askpro_app::notify::registry(&t.app),
+            config,
+        )
+        .run(rx),
+    );
+    let started = std::time::Instant::now();
+    while mails(t).await.len() < count && started.elapsed() < patience {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap().unwrap();
+}
+
+async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (status, booked) = t.book("anna", "2026-12-01T09:00:00+01:00").await;
+    assert_eq!(status, 201);
+    // Refused and mail-less bookings enqueue nothing.
+    assert_eq!(t.book("anna", "2026-12-01T09:30:00+01:00").await.0, 409);
+    let no_mail = json!({"branch": "mitte", "service": "damenhaarschnitt", "staff": "jonas", "start": "2026-12-01T09:00:00+01:00", "customer": {"name": "Ida"}});
+    assert_eq!(t.post("/appointments", no_mail).await.0, 201);
+    let queued = jobs::stats(&t.app.db, askpro_store::now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        queued
+            .iter()
+            .map(|q| (q.queue.as_str(), q.pending))
+            .collect::<Vec<_>>(),
+        [("emails", 1)]
+    );
+    work_until(&t, 1, Duration::from_secs(10)).await;
+    let confirmation = &mails(&t).await[0];
+    assert_eq!(confirmation.to_address, "eva@example.org");
+    assert_eq!(
+        confirmation.reply_to.as_deref(),
+        Some("info@salon-sonnenschein.example")
+    );
+    assert_eq!(
+        confirmation.subject,
+        "Ihr Termin am Dienstag, 1. Dezember 2026 um 9 Uhr"
+    );
+    assert!(confirmation.body_text.starts_with("Guten Tag Eva Schmidt,\n\nhiermit bestätigen wir Ihren Termin am Dienstag, 1. Dezember 2026 um 9 Uhr bei Anna Müller für Damenhaarschnitt."), "{}", confirmation.body_text);
+    assert!(
+        confirmation
+            .body_text
+            .contains("Adresse: Salon Sonnenschein Mitte, Torstraße 1, 10119 Berlin")
+    );
+    assert!(
+        confirmation
+            .body_text
+            .ends_with("Viele Grüße\nSalon Sonnenschein")
+    );
+    assert_eq!(confirmation.transport, "outbox");
+    // A move and a cancellation each mail once more; the mail names the new time.
+    let id = booked["id"].as_str().unwrap();
+    t.post(
+        &format!("/appointments/{id}/reschedule"),
+        json!({"start": "2026-12-01T14:15:00+01:00"}),
+    )
+    .await;
+    t.post(&format!("/appointments/{id}/cancel"), json!({}))
+        .await;
+    t.post(&format!("/appointments/{id}/cancel"), json!({}))
+        .await;
+    work_until(&t, 3, Duration::from_secs(10)).await;
+    let all = mails(&t).await;
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert_eq!(
+        all[1].subject,
+        "Ihr Termin wurde verschoben: Dienstag, 1. Dezember 2026, 14:15 Uhr"
+    );
+    assert!(all[1].body_text.contains(
+        "Der neue Termin ist am Dienstag, 1. Dezember 2026 um 14:15 Uhr bei Anna Müller"
+    ));
+    assert_eq!(
+        all[2].subject,
+        "Termin abgesagt: Dienstag, 1. Dezember 2026, 14:15 Uhr"
+    );
+    // Nothing left to send, nothing sent twice.
+    work_until(&t, 4, Duration::from_millis(500)).await;
+    assert_eq!(mails(&t).await.len(), 3);
+}
