@@ -190,6 +190,28 @@ const FILLER: &[&str] = &[
     "waeren",
     "dran",
     "s",
+    // "…, geht das bei Ihnen?", "würde mir gut passen", "wäre ideal", "wenn's geht". Content words
+    // ("bei Anna") stay unplaced, so such phrases are still refused.
+    "bei",
+    "und",
+    "passen",
+    "super",
+    "ideal",
+    "perfekt",
+    "toll",
+    "schoen",
+    "wunderbar",
+    "komm",
+    "fragen",
+    "ob",
+    "wenns",
+    "da",
+    "sein",
+    "grueezi",
+    "merci",
+    "prima",
+    "gerne",
+    "bestens",
 ];
 
 pub struct Parser {
@@ -386,6 +408,12 @@ impl Parser {
     }
 
     fn weekday(&mut self) -> bool {
+        // "an einem Dienstag" is any Tuesday: leave the weekday unplaced, so it is refused.
+        let indefinite = self.pos > 0
+            && matches!(self.tokens.get(self.pos - 1), Some(Token::Word(w)) if matches!(w.as_str(), "einem" | "einen" | "irgendeinem" | "jeden" | "jedem"));
+        if indefinite {
+            return false;
+        }
         let (shift, at) = match self.shift_word(0) {
             Some(shift) => (shift, 1),
             None => (Shift::Next, 0),

@@ -63,8 +63,13 @@ C8. Refusals: alternatives ("Dienstag oder Mittwoch"), negations ("nicht am
     "Guten Morgen, ich hätte gern einen Termin"), recurring wishes ("jeden
     Dienstag"), indefinite ("an einem Dienstag"), truncated phrases ("so um
     Viertel nach"), impossible dates, and weekday/date contradictions
-    ("Freitag, den 13." when the 13th it resolves to is not a Friday; the
-    contradiction is checked in code).  Corrections ("um drei, nein vier"),
+    ("Freitag, den 13." when the 13th it resolves to is not a Friday; checked
+    in code, and only used when no 13th of the two following months is a
+    Friday either, so that no "nearby" reading exists; "am Dienstag, den 22.
+    Mai" only when 22 May is no Tuesday this year or next year).
+    "am Wochenende nach Ostern" is refused as the brief asks ("Wochenende" is
+    not in the contract, and "after Easter" may or may not include Easter
+    Monday).  Corrections ("um drei, nein vier"),
     "bald", "später" alone and content nouns (services, names) are avoided.
 C9. Swiss "Viertel ab drei" is left out (collides with open-range "ab drei").
 """
@@ -361,6 +366,8 @@ def p_range(r, d, t1, t2):
     (h1, m1, tie1), (h2, m2, tie2) = t1, t2
     if d is None and (tie1 or tie2):
         raise Skip
+    if d is None and at(r.today, h1, m1) <= r.now < at(r.today, h2, m2):
+        raise Skip  # the range is running (convention 1)
     d = pick_day(r, d, (h1, m1))
     assert (h2, m2) > (h1, m1)
     return Res(wall(at(d, h1, m1), r.tz), wall(at(d, h2, m2), r.tz), "minute")
@@ -534,6 +541,20 @@ def add(cat, text, r, thunk):
     return True
 
 
+def place(cat, factory, n, ok=lambda r, t: True):
+    """Hand-written items: factory(r) -> [(text, thunk)], the same texts for
+    every reference.  Item i is tried at the references in rotating order
+    (starting with reference i) and kept at the first n where it resolves."""
+    lists = {r.key: factory(r) for r in REFS}
+    for i in range(len(lists[REFS[0].key])):
+        added = 0
+        for k in range(len(REFS)):
+            r = REFS[(i + k) % len(REFS)]
+            t, th = lists[r.key][i]
+            if added < n and ok(r, t) and add(cat, t, r, th):
+                added += 1
+
+
 def stt_style(text, rng):
     """Vary case and punctuation the way STT engines and callers do."""
     x = rng.random()
@@ -596,6 +617,7 @@ def gen_conversational_day():
         y1, _ = next_month_of(r, m1)
         part = rng.choice(["Anfang", "Mitte", "Ende"])
         exprs.append((f"{part} {MONTHS[m1 - 1]}", lambda y=y1, m=m1, p=part: month_part(r, p, y, m)))
+        exprs = rng.sample(exprs, 13)
         frames = DAY_FRAMES[:]
         rng.shuffle(frames)
         for i, (t, th) in enumerate(exprs):
@@ -604,9 +626,8 @@ def gen_conversational_day():
             txt = txt[0].upper() + txt[1:] if fr.startswith("{D}") else txt
             add(cat, stt_style(txt, rng), r, th)
 
-    # hand-written ones (each tried at every reference time)
-    for r in REFS:
-        hw = [
+    def hw_day(r):
+        return [
             ("ich dachte so an übermorgen", lambda: res_day(r, overmorrow(r))),
             ("ja, ich dachte an morgen", lambda: res_day(r, tomorrow(r))),
             ("Guten Morgen, hätten Sie am Freitag was frei?", lambda: res_day(r, d_wd(r, FR))),
@@ -619,10 +640,16 @@ def gen_conversational_day():
              lambda: res_day(r, d_wd(r, DI))),
             ("ähm also nächste Woche Mittwoch wenn's geht", lambda: res_day(r, d_nw(r, MI))),
         ]
-        for t, th in hw:
-            add(cat, t, r, th)
-    # only with the morning references: "Guten Morgen" is no date
-    # and a consistent weekday + date (the contradiction check is in gen_refuse)
+
+    def greeting_fits(r, t):  # "Guten Morgen" is a greeting, not a date (C2)
+        if t.lower().startswith("guten morgen"):
+            return r.now.hour < 11
+        if t.lower().startswith("guten abend"):
+            return r.now.hour >= 17
+        return True
+
+    place(cat, hw_day, 2, greeting_fits)
+    # a consistent weekday + date (the contradiction check is in gen_refuse)
     for r in REFS:
         d = d_dom(r, 15) if r.today.day != 15 else None
         if d is None:
@@ -659,7 +686,7 @@ def gen_conversational_time():
         rng.shuffle(frames)
         n = 0
         for t, kind, spec in exprs:
-            if n >= 9:
+            if n >= 7:
                 break
             fr = frames[n % len(frames)]
             txt = fr.format(T=t, S=so(t))
@@ -674,13 +701,11 @@ def gen_conversational_time():
               ("geht es in einer Dreiviertelstunde", 45)]
         t, mins = el[REFS.index(r)]
         add(cat, t, r, lambda m=mins: p_elapsed(r, m))
-    for r in REFS:
-        for t, th in [
-            ("so um drei rum", lambda: p_time(r, None, t_bh(3))),
-            ("geht's so gegen vier rum", lambda: p_time(r, None, t_bh(4))),
-            ("hätten Sie vielleicht um halb fünf noch Zeit", lambda: p_time(r, None, bh(halb(5)))),
-        ]:
-            add(cat, t, r, th)
+    place(cat, lambda r: [
+        ("so um drei rum", lambda: p_time(r, None, t_bh(3))),
+        ("geht's so gegen vier rum", lambda: p_time(r, None, t_bh(4))),
+        ("hätten Sie vielleicht um halb fünf noch Zeit", lambda: p_time(r, None, bh(halb(5)))),
+    ], 2)
 
 
 # --------------------------------------------------------------------------
@@ -723,9 +748,9 @@ def gen_conversational_combined():
                     k += 1
                     break
 
-    # brief-style and part-of-day combinations, tried at every reference time
-    for r in REFS:
-        hw = [
+    # brief-style and part-of-day combinations
+    def hw_combined(r):
+        return [
             ("Ja hallo, hätten Sie morgen so gegen drei noch was frei?",
              lambda: p_time(r, tomorrow(r), t_bh(3))),
             ("äh, geht vielleicht Dienstag nachmittag?",
@@ -782,7 +807,6 @@ def gen_conversational_combined():
              lambda: p_time(r, tomorrow(r), t_24(12))),
             ("nächste Woche Dienstag um elf",
              lambda: p_time(r, d_nw(r, DI), t_bh(11))),
-            ("in acht Tagen um die gleiche Zeit", None),  # placeholder, never used
             ("heute noch um fünf?",
              lambda: p_time(r, r.today, t_bh(5))),
             ("geht heute um halb sechs",
@@ -792,10 +816,8 @@ def gen_conversational_combined():
             ("Dienstag, den ersten, um zehn",
              lambda: _consistent(r, DI, 1, t_bh(10))),
         ]
-        for t, th in hw:
-            if th is None:
-                continue
-            add(cat, t, r, th)
+
+    place(cat, hw_combined, 2)
 
 
 def _consistent(r, wd, n, t):
@@ -810,8 +832,8 @@ def _consistent(r, wd, n, t):
 # --------------------------------------------------------------------------
 def gen_short_answers():
     cat = "short-answers"
-    for r in REFS:
-        items = [
+    def items(r):
+        return [
             ("morgen", lambda: res_day(r, tomorrow(r))),
             ("Morgen.", lambda: res_day(r, tomorrow(r))),
             ("lieber Freitag", lambda: res_day(r, d_wd(r, FR))),
@@ -848,11 +870,8 @@ def gen_short_answers():
             ("hm, um zwölf?", lambda: p_time(r, None, t_bh(12))),
             ("okay, halb zwei", lambda: p_time(r, None, bh(halb(2)))),
         ]
-        # every answer at three of the six references, rotating
-        ri = REFS.index(r)
-        for i, (t, th) in enumerate(items):
-            if (i + ri) % 2 == 0:
-                add(cat, t, r, th)
+
+    place(cat, items, 2)
 
 
 # --------------------------------------------------------------------------
@@ -860,11 +879,10 @@ def gen_short_answers():
 # --------------------------------------------------------------------------
 def gen_stt_digits():
     cat = "stt-digits"
-    for r in REFS:
-        ri = REFS.index(r)
-        dd = r.today + D(days=(4, 9, 11, 6, 8, 10)[ri])
+    def items(r):
+        dd = r.today + D(days=(4, 9, 11, 6, 8, 10)[REFS.index(r)])
         ds = f"{dd.day}.{dd.month}."
-        items = [
+        return [
             ("um halb 3", lambda: p_time(r, None, bh(halb(3)))),
             ("geht viertel nach 2", lambda: p_time(r, None, bh(v_nach(2)))),
             ("dreiviertel 5 wär gut", lambda: p_time(r, None, bh(dreiv(5)))),
@@ -906,9 +924,8 @@ def gen_stt_digits():
             ("nächste Woche Mittwoch um 10 Uhr", lambda: p_time(r, d_nw(r, MI), t_bh(10))),
             ("übermorgen zwischen 13 und 15 Uhr", lambda: p_range(r, overmorrow(r), t_24(13), t_24(15))),
         ]
-        for i, (t, th) in enumerate(items):
-            if (i + ri) % 3 != 2:   # two thirds of the items at each reference
-                add(cat, t, r, th)
+
+    place(cat, items, 2)
 
 
 # --------------------------------------------------------------------------
@@ -916,9 +933,8 @@ def gen_stt_digits():
 # --------------------------------------------------------------------------
 def gen_regional():
     cat = "regional"
-    for r in REFS:
-        ri = REFS.index(r)
-        items = [
+    def items(r):
+        return [
             ("am Sonnabend hätte ich Zeit", lambda: res_day(r, d_wd(r, SA))),
             ("Sonnabend vormittag ginge", lambda: p_pod(r, d_wd(r, SA), "vormittags")),
             ("wie schaut's am Samstag in der Früh aus", lambda: p_pod(r, d_wd(r, SA), "früh")),
@@ -953,17 +969,19 @@ def gen_regional():
             ("servus, am Freitag in der Früh", lambda: p_pod(r, d_wd(r, FR), "früh")),
             ("grüezi, morgen um Viertel vor elf", lambda: p_time(r, tomorrow(r), bh(v_vor(11)))),
         ]
-        austrian = r.tzname == "Europe/Vienna"
-        for i, (t, th) in enumerate(items):
-            jf = ("Jänner" in t or "Feber" in t or "heuer" in t or "S'" in t or "heut " in t)
-            if jf and not (austrian or r.key in ("A", "D")):
-                continue
-            if "Sonnabend" in t and r.tzname != "Europe/Berlin":
-                continue
-            if "grüezi" in t or "merci" in t:
-                if r.tzname != "Europe/Zurich":
-                    continue
-            add(cat, t, r, th)
+
+    def fits(r, t):  # regional words only where callers use them
+        if any(w in t for w in ("Jänner", "Feber", "S'")):
+            return r.tzname == "Europe/Vienna"
+        if "Sonnabend" in t:
+            return r.tzname == "Europe/Berlin"
+        if any(w in t for w in ("grüezi", "merci")):
+            return r.tzname == "Europe/Zurich"
+        if any(w in t for w in ("Grüß Gott", "servus")):
+            return r.tzname != "Europe/Zurich"
+        return True
+
+    place(cat, items, 2, fits)
 
 
 def _heuer_month(r, m):
@@ -1021,9 +1039,6 @@ def gen_refuse():
         "am einunddreißigsten Juni um drei",
         "äh ähm also",
         "ja hallo, ich bräuchte mal einen Termin",
-        "Guten Morgen, ich hätte gern einen Termin",
-        "Guten Abend, ich möchte einen Termin vereinbaren",
-        "Grüß Gott, wann geht's denn bei Ihnen",
         "so um Viertel nach",
         "am, äh, am",
         "Moment, ich schau mal kurz",
@@ -1031,21 +1046,50 @@ def gen_refuse():
     for i, t in enumerate(fixed):
         r = REFS[i % len(REFS)]
         add(cat, t, r, lambda: REFUSE)
+    # greetings only, at fitting references (C2)
+    for t, k in [("Guten Morgen, ich hätte gern einen Termin", "F"),
+                 ("guten Morgen, ja, ich wollte einen Termin ausmachen", "A"),
+                 ("Guten Abend, ich möchte einen Termin vereinbaren", "C"),
+                 ("Grüß Gott, wann geht's denn bei Ihnen", "B")]:
+        add(cat, t, REF[k], lambda: REFUSE)
 
     # contradictions, checked in code: "Freitag, den 13." etc.
-    for r in REFS:
-        d13 = d_dom(r, 13)
-        if d13.weekday() != FR:
-            add(cat, "Freitag, den 13.", r, lambda: REFUSE)
+    texts13 = ["Freitag, den 13.", "am Freitag den dreizehnten", "äh, Freitag, der 13., geht das?",
+               "also Freitag den 13. um drei", "Freitag, den dreizehnten, vormittags",
+               "am Freitag, dem 13."]
+    for i, r in enumerate(REFS):
+        try:
+            d13 = d_dom(r, 13)
+        except Skip:
+            continue  # today is the 13th
+        if FR not in _weekdays_of_dom(d13, 3):
+            add(cat, texts13[i], r, lambda: REFUSE)
     contra = [("am {W}, den {n}.", 5), ("{W}, der {n}., geht das?", 17),
               ("am {W}, den {o} {M}", 22)]
     for i, r in enumerate(REFS[:3]):
         fmt_, n = contra[i]
         d = d_dom(r, n) if "{M}" not in fmt_ else d_dm(r, n, (r.today.month % 12) + 1)
-        wrong = (d.weekday() + 2) % 7
-        assert wrong != d.weekday()
+        if "{M}" in fmt_:  # nor the weekday of the same date one year later
+            taken = {d.weekday(), dt.date(d.year + 1, d.month, d.day).weekday()}
+        else:              # nor of the same day in the two months after
+            taken = _weekdays_of_dom(d, 3)
+        wrong = next((d.weekday() + k) % 7 for k in (3, 1, 2, 4, 5, 6)
+                     if (d.weekday() + k) % 7 not in taken)
         t = fmt_.format(W=WD[wrong], n=n, o=ordinal(n), M=MONTHS[d.month - 1])
         add(cat, t, r, lambda: REFUSE)
+
+
+def _weekdays_of_dom(d, months):
+    """Weekdays of day d.day in the month of d and the following months-1
+    months: a contradiction is only used when no nearby month would fit."""
+    out, y, m = set(), d.year, d.month
+    for _ in range(months):
+        try:
+            out.add(dt.date(y, m, d.day).weekday())
+        except ValueError:
+            pass
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 # --------------------------------------------------------------------------
