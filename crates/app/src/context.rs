@@ -2,7 +2,11 @@
 
 use crate::model::TenantCache;
 use crate::settings::SettingsCache;
+use askpro_connectors::smtp::Mailer;
 use askpro_store::Db;
+
+/// The sender of customer mail when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "askpro@localhost";
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -29,6 +33,10 @@ pub struct App {
     pub clock: Clock,
     pub(crate) tenants: Arc<TenantCache>,
     pub settings: Arc<SettingsCache>,
+    /// The SMTP servers; `None` sends every mail to the local outbox.
+    pub mailer: Option<Arc<Mailer>>,
+    /// The sender address of customer mail (`[mail] from`, `ASKPRO_MAIL_FROM`).
+    pub mail_from: String,
 }
 
 impl App {
@@ -42,7 +50,16 @@ impl App {
             clock,
             tenants: Arc::new(TenantCache::default()),
             settings: Arc::new(SettingsCache::default()),
+            mailer: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
         }
+    }
+
+    /// Sends mail through these SMTP servers from `from`.
+    pub fn with_mailer(mut self, mailer: Option<Mailer>, from: &str) -> App {
+        self.mailer = mailer.map(Arc::new);
+        self.mail_from = from.to_owned();
+        self
     }
 
     pub fn now(&self) -> Timestamp {

@@ -15,7 +15,7 @@ pub mod tenant;
 pub mod tokens;
 
 pub use booking::{Actor, AppointmentView};
-pub use context::{App, Clock};
+pub use context::{App, Clock, DEFAULT_MAIL_FROM};
 pub use error::AppError;
 pub use model::CompanyModel;
 pub use time::{format_local, parse_instant};

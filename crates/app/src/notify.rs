@@ -6,6 +6,7 @@
 
 use crate::App;
 use crate::booking::AppointmentView;
+use askpro_connectors::smtp::{MailError, OutgoingMail};
 use askpro_core::tenant::Formality;
 use askpro_german::phrase::{spoken_time, written_date};
 use askpro_store::emails::{self, Email};
@@ -93,6 +94,13 @@ impl AppointmentMail {
         let Some(to) = view.customer.email.clone() else {
             return Ok(());
         };
+        // An earlier run of this job already wrote or sent the mail: never a second one.
+        if emails::exists_for_job(&self.app.db, &job.id)
+            .await
+            .map_err(retry)?
+        {
+            return Ok(());
+        }
         let company = &model.tenant().company;
         let branch = model.tenant().branch(&view.branch);
         let letter = Letter {
@@ -104,23 +112,104 @@ impl AppointmentMail {
             branch_line: branch.map(|b| format!("{}, {}", b.name, b.address)),
             phone: branch.map(|b| b.phone.clone()),
         };
+        let outgoing = OutgoingMail {
+            message_id: format!("<{}@askpro>", job.id),
+            from: format!(
+                "{} <{}>",
+                company.name.replace(['<', '>', '"'], ""),
+                self.app.mail_from
+            ),
+            reply_to: Some(company.email.clone()),
+            to: to.clone(),
+            subject: letter.subject(),
+            text: letter.body(),
+            html: None,
+            ics: Some(calendar_entry(&row, &letter, job.kind == CANCELLED)),
+        };
+        let transport = self.deliver(&outgoing, &row.company_slug).await?;
         let mail = Email {
             id: new_id(),
             job_id: job.id.clone(),
             company_id: company_id.to_owned(),
             kind: job.kind.clone(),
             to_address: to,
-            reply_to: Some(company.email.clone()),
-            subject: letter.subject(),
-            body_text: letter.body(),
-            message_id: format!("<{}@askpro>", job.id),
-            transport: "outbox".into(),
+            reply_to: outgoing.reply_to.clone(),
+            subject: outgoing.subject,
+            body_text: outgoing.text,
+            message_id: outgoing.message_id,
+            transport: transport.to_owned(),
             created_at: self.app.now_ms(),
         };
         let stored = emails::store(&self.app.db, &mail).await.map_err(retry)?;
-        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, transport = "outbox", first_time = stored, "e-mail written");
+        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, transport, first_time = stored, "e-mail delivered");
         Ok(())
     }
+
+    /// Sends through SMTP as `mail.mailer` says, or writes to the outbox when it says
+    /// so or no SMTP server is configured. Returns the transport's name.
+    async fn deliver(&self, mail: &OutgoingMail, company: &str) -> Result<&'static str, JobError> {
+        let setting = self
+            .app
+            .setting("mail.mailer", Some(company))
+            .await
+            .map_err(|e| JobError::Retryable(e.to_string()))?;
+        let (Some(mailer), "smtp" | "backup_smtp") = (&self.app.mailer, setting.value.as_str())
+        else {
+            return Ok("outbox");
+        };
+        match mailer
+            .send(mail, setting.value.as_str() == "backup_smtp")
+            .await
+        {
+            Ok(via) => Ok(via.transport_name()),
+            Err(MailError::Retryable(e)) => Err(JobError::Retryable(e)),
+            Err(e) => Err(JobError::Permanent(e.to_string())),
+        }
+    }
+}
+
+/// An iCalendar entry for the appointment, in UTC so every calendar shows it at the
+/// right local time.
+fn calendar_entry(row: &appointments::AppointmentRow, letter: &Letter, cancelled: bool) -> String {
+    let utc = |ms: i64| {
+        Timestamp::from_millisecond(ms)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
+    let escape = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace(';', "\\;")
+            .replace(',', "\\,")
+            .replace('\n', "\\n")
+    };
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".into(),
+        "PRODID:-//AskPro//Termine//DE".into(),
+        "METHOD:PUBLISH".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:{}@askpro", row.id),
+        format!("DTSTAMP:{}", utc(row.updated_at)),
+        format!("SEQUENCE:{}", row.updated_at / 1000),
+        format!("DTSTART:{}", utc(row.starts_at)),
+        format!("DTEND:{}", utc(row.ends_at)),
+        format!(
+            "SUMMARY:{}",
+            escape(&format!("{} bei {}", row.service_name, letter.company_name))
+        ),
+        format!(
+            "LOCATION:{}",
+            escape(letter.branch_line.as_deref().unwrap_or(""))
+        ),
+        format!(
+            "STATUS:{}",
+            if cancelled { "CANCELLED" } else { "CONFIRMED" }
+        ),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+    ];
+    lines.join("\r\n") + "\r\n"
 }
 
 /// The text of one mail, in the company's Sie or du.

@@ -134,6 +134,22 @@ pub enum EmailCommand {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// Send a test e-mail through the configured mailer and report the SMTP outcome.
+    Test {
+        #[arg(long)]
+        to: String,
+    },
+    /// Connect, TLS and log in to the primary and backup SMTP servers; report each.
+    VerifySmtp,
+    /// Put e-mails that failed for good back into the queue (after fixing the cause).
+    RetryFailed {
+        /// Those that failed in the last 24 hours.
+        #[arg(long, default_value_t = true)]
+        last_day: bool,
+        /// Only count them.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Args, Debug)]

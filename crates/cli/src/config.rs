@@ -17,6 +17,36 @@ pub struct FileConfig {
     pub admin_token: Option<String>,
     /// Largest accepted request body in bytes (default 1 MiB).
     pub body_limit_bytes: Option<usize>,
+    #[serde(default)]
+    pub mail: MailSection,
+}
+
+/// `[mail]`: the SMTP servers and the sender. Environment variables override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSection {
+    pub primary_url: Option<String>,
+    pub backup_url: Option<String>,
+    pub from: Option<String>,
+}
+
+/// The SMTP servers from `ASKPRO_SMTP_PRIMARY_URL` / `ASKPRO_SMTP_BACKUP_URL` or `[mail]`,
+/// and the sender from `ASKPRO_MAIL_FROM` or `[mail] from`.
+pub fn mailer(
+    file: &FileConfig,
+) -> anyhow::Result<(Option<askpro_connectors::smtp::Mailer>, String)> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let primary = env("ASKPRO_SMTP_PRIMARY_URL").or_else(|| file.mail.primary_url.clone());
+    let backup = env("ASKPRO_SMTP_BACKUP_URL").or_else(|| file.mail.backup_url.clone());
+    let from = env("ASKPRO_MAIL_FROM")
+        .or_else(|| file.mail.from.clone())
+        .unwrap_or_else(|| askpro_app::DEFAULT_MAIL_FROM.to_owned());
+    let mailer = askpro_connectors::smtp::Mailer::from_urls(
+        primary.as_deref(),
+        backup.as_deref(),
+        std::time::Duration::from_secs(20),
+    )?;
+    Ok((mailer, from))
 }
 
 /// Reads the named file, or `./askpro.toml` if present, or nothing.

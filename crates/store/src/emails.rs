@@ -56,3 +56,13 @@ pub async fn recent(
         .fetch_all(pool)
         .await)?)
 }
+
+/// Whether a notification job already produced its mail (a retry must not send again).
+pub async fn exists_for_job(db: &Db, job_id: &str) -> Result<bool, StoreError> {
+    let sql = "SELECT COUNT(*) FROM emails WHERE job_id = $1";
+    let count: i64 = on_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(job_id)
+        .fetch_one(pool)
+        .await)?;
+    Ok(count > 0)
+}

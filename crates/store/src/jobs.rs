@@ -232,3 +232,36 @@ pub async fn stats(db: &Db, now: i64) -> Result<Vec<QueueStats>, StoreError> {
         .fetch_all(pool)
         .await)?)
 }
+
+/// Dead jobs of `queue` that died since `since`: how many, or (with `apply`) put back
+/// to pending with fresh attempts.
+pub async fn retry_dead(
+    db: &Db,
+    queue: &str,
+    since: i64,
+    apply: bool,
+    now: i64,
+) -> Result<u64, StoreError> {
+    if !apply {
+        let sql =
+            "SELECT COUNT(*) FROM jobs WHERE queue = $1 AND status = 'dead' AND finished_at >= $2";
+        let count: i64 = on_pool!(db, |pool| sqlx::query_scalar(sql)
+            .bind(queue)
+            .bind(since)
+            .fetch_one(pool)
+            .await)?;
+        return Ok(count as u64);
+    }
+    let sql = "UPDATE jobs SET status = 'pending', attempts = 0, run_at = $3, finished_at = NULL, updated_at = $3 \
+        WHERE queue = $1 AND status = 'dead' AND finished_at >= $2";
+    let mut tx = db.begin_write().await?;
+    let retried = on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(queue)
+        .bind(since)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(retried)
+}

@@ -151,8 +151,27 @@ pub async fn queue(global: &Global, command: QueueCommand) -> Result<ExitCode> {
 }
 
 pub async fn email(global: &Global, command: EmailCommand) -> Result<ExitCode> {
-    let EmailCommand::Outbox { company_id, limit } = command;
     let app = super::open_app(global).await?;
+    let (company_id, limit) = match command {
+        EmailCommand::Outbox { company_id, limit } => (company_id, limit),
+        EmailCommand::Test { to } => return email_test(global, &app, &to).await,
+        EmailCommand::VerifySmtp => return verify_smtp(global, &app).await,
+        EmailCommand::RetryFailed { dry_run, .. } => {
+            let since = now_ms() - 86_400_000;
+            let count = jobs::retry_dead(&app.db, "emails", since, !dry_run, now_ms()).await?;
+            let verb = if dry_run {
+                "would be queued again (dry run)"
+            } else {
+                "queued again"
+            };
+            if global.json {
+                output::json(&serde_json::json!({ "emails": count, "dry_run": dry_run }));
+            } else {
+                println!("{count} failed e-mails of the last 24 hours {verb}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let company = match &company_id {
         Some(slug) => Some(app.company_id(slug).await?),
         None => None,
@@ -171,4 +190,75 @@ pub async fn email(global: &Global, command: EmailCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn email_test(global: &Global, app: &App, to: &str) -> Result<ExitCode> {
+    let Some(mailer) = &app.mailer else {
+        bail!(
+            "no SMTP server is configured (ASKPRO_SMTP_PRIMARY_URL / [mail] primary_url): mail goes to the local outbox"
+        );
+    };
+    let backup_only = app.setting("mail.mailer", None).await?.value.as_str() == "backup_smtp";
+    let mail = askpro_connectors::smtp::OutgoingMail {
+        message_id: format!("<test-{}@askpro>", askpro_store::new_id()),
+        from: app.mail_from.clone(),
+        reply_to: None,
+        to: to.to_owned(),
+        subject: "AskPro: Test-E-Mail".into(),
+        text: "Diese E-Mail prüft den Versand von AskPro. Sie brauchen nichts zu tun.".into(),
+        html: None,
+        ics: None,
+    };
+    let outcome = mailer.send(&mail, backup_only).await;
+    let ok = outcome.is_ok();
+    let detail = match &outcome {
+        Ok(via) => format!(
+            "accepted by the {} server",
+            if matches!(via, askpro_connectors::smtp::Via::Primary) {
+                "primary"
+            } else {
+                "backup"
+            }
+        ),
+        Err(error) => error.to_string(),
+    };
+    if global.json {
+        output::json(&serde_json::json!({ "to": to, "sent": ok, "detail": detail }));
+    } else {
+        println!("{}: {detail}", if ok { "sent" } else { "NOT sent" });
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn verify_smtp(global: &Global, app: &App) -> Result<ExitCode> {
+    let Some(mailer) = &app.mailer else {
+        bail!("no SMTP server is configured (ASKPRO_SMTP_PRIMARY_URL / [mail] primary_url)");
+    };
+    let checks = mailer.verify().await;
+    if global.json {
+        let rows: Vec<_> = checks.iter().map(|c| serde_json::json!({ "server": c.label, "address": c.server, "ok": c.ok, "detail": c.detail })).collect();
+        output::json(&rows);
+    } else {
+        let rows: Vec<Vec<String>> = checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label.to_owned(),
+                    c.server.clone(),
+                    if c.ok { "ok".into() } else { "FAILED".into() },
+                    c.detail.clone(),
+                ]
+            })
+            .collect();
+        output::table(&["SERVER", "ADDRESS", "STATE", "DETAIL"], &rows);
+    }
+    Ok(if checks.iter().all(|c| c.ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -52,12 +52,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 /// Connects to the configured database and applies pending migrations.
 pub async fn open_app(global: &Global) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
+    let (mailer, from) = file_config::mailer(&file)?;
     let url = global
         .database_url
         .clone()
         .or(file.database_url)
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    open_url(&url).await
+    Ok(open_url(&url).await?.with_mailer(mailer, &from))
 }
 
 pub async fn open_url(url: &str) -> Result<App> {

@@ -10,4 +10,5 @@ mod bad_input;
 mod concurrency;
 mod jobs;
 mod notifications;
+mod smtp;
 mod tenancy;

@@ -1,0 +1,246 @@
+//! E-mail through real SMTP server processes on loopback (aiosmtpd): the confirmation
+//! arrives with its German text and calendar entry, the backup takes over when the
+//! primary is down, `mail.mailer=backup_smtp` forces the backup, and an address refused
+//! for good ends dead until `email retry-failed`.
+
+use crate::common::{Backend, TestApp, booking};
+use askpro_app::Actor;
+use askpro_connectors::smtp::Mailer;
+use askpro_store::{emails, jobs, now_ms};
+use askpro_worker::{Worker, WorkerConfig};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+crate::on_both_databases!(
+    a_confirmation_arrives_through_the_primary_with_text_and_calendar_entry,
+    with_the_primary_down_the_backup_delivers_at_once,
+    an_address_refused_for_good_ends_dead_and_can_be_retried,
+);
+
+/// One aiosmtpd process writing messages into its own directory.
+struct Sink {
+    child: Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Sink {
+    /// `None` (and a note) when aiosmtpd is not installed; `.ci/run` installs it.
+    fn start() -> Option<Sink> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let ready = BufReader::new(child.stdout.take()?)
+            .lines()
+            .next()
+            .and_then(Result::ok);
+        if ready.as_deref() != Some("ready") {
+            let _ = child.kill();
+            eprintln!("skipped: python3 with aiosmtpd is not available (pip install aiosmtpd)");
+            return None;
+        }
+        Some(Sink { child, dir, port })
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    fn messages(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+}
+
+/// Runs a worker with these SMTP servers until `done`, at most `patience`.
+async fn deliver_within(
+    t: &TestApp,
+    primary: Option<String>,
+    backup: Option<String>,
+    patience: Duration,
+    done: impl Fn() -> bool,
+) {
+    let mailer = Mailer::from_urls(
+        primary.as_deref(),
+        backup.as_deref(),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let app = t.app.clone().with_mailer(mailer, "termine@askpro.example");
+    let config = WorkerConfig {
+        queues: vec!["emails".into()],
+        poll: Duration::from_millis(20),
+        ..WorkerConfig::default()
+    };
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(
+        Worker::new(app.db.clone(), askpro_app::notify::registry(&app), config).run(rx),
+    );
+    let started = Instant::now();
+    while !done() && started.elapsed() < patience {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap().unwrap();
+}
+
+async fn deliver(
+    t: &TestApp,
+    primary: Option<String>,
+    backup: Option<String>,
+    done: impl Fn() -> bool,
+) {
+    deliver_within(t, primary, backup, Duration::from_secs(10), done).await;
+}
+
+async fn a_confirmation_arrives_through_the_primary_with_text_and_calendar_entry(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (Some(primary), Some(backup)) = (Sink::start(), Sink::start()) else {
+        return;
+    };
+    let (status, booked) = t.book("anna", "2026-12-01T09:00:00+01:00").await;
+    assert_eq!(status, 201);
+    deliver(&t, Some(primary.url()), Some(backup.url()), || {
+        primary.messages().len() == 1
+    })
+    .await;
+    assert!(backup.messages().is_empty());
+    let raw = &primary.messages()[0];
+    let stored = &emails::recent(&t.app.db, None, 5).await.unwrap()[0];
+    assert_eq!(stored.transport, "smtp-primary");
+    assert!(
+        raw.contains(&format!("Message-ID: {}", stored.message_id)),
+        "{raw}"
+    );
+    assert!(raw.contains("To: eva@example.org"));
+    assert!(raw.contains("Reply-To: info@salon-sonnenschein.example"));
+    assert!(raw.contains("termine@askpro.example"));
+    assert!(raw.contains("termin.ics"));
+    assert!(
+        raw.contains("DTSTART:20261201T080000Z") && raw.contains("DTEND:20261201T084500Z"),
+        "09:00 in Berlin is 08:00 UTC: {raw}"
+    );
+    assert!(raw.contains(&format!("UID:{}@askpro", booked["id"].as_str().unwrap())));
+    assert!(stored.body_text.contains(
+        "hiermit bestätigen wir Ihren Termin am Dienstag, 1. Dezember 2026 um 9 Uhr bei Anna Müller"
+    ));
+    // Delivered once: another worker run sends nothing again.
+    deliver_within(
+        &t,
+        Some(primary.url()),
+        None,
+        Duration::from_millis(700),
+        || false,
+    )
+    .await;
+    assert_eq!(primary.messages().len(), 1);
+}
+
+async fn with_the_primary_down_the_backup_delivers_at_once(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let Some(backup) = Sink::start() else { return };
+    let closed = format!("smtp://127.0.0.1:{}", free_port());
+    t.book("anna", "2026-12-01T09:00:00+01:00").await;
+    deliver(&t, Some(closed), Some(backup.url()), || {
+        backup.messages().len() == 1
+    })
+    .await;
+    assert_eq!(backup.messages().len(), 1);
+    assert_eq!(
+        emails::recent(&t.app.db, None, 5).await.unwrap()[0].transport,
+        "smtp-backup"
+    );
+    // Forced to the backup by the operator, while the primary is up and well.
+    let Some(primary) = Sink::start() else { return };
+    t.app
+        .set_setting("mail.mailer=backup_smtp", None, &Actor::cli(None))
+        .await
+        .unwrap();
+    t.book("jonas", "2026-12-01T09:00:00+01:00").await;
+    deliver(&t, Some(primary.url()), Some(backup.url()), || {
+        backup.messages().len() == 2
+    })
+    .await;
+    assert!(primary.messages().is_empty());
+    assert_eq!(backup.messages().len(), 2);
+}
+
+async fn an_address_refused_for_good_ends_dead_and_can_be_retried(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let Some(primary) = Sink::start() else { return };
+    let mut body = booking("anna", "2026-12-01T09:00:00+01:00");
+    body["customer"]["email"] = "bounce@example.org".into();
+    assert_eq!(t.post("/appointments", body).await.0, 201);
+    let db = t.app.db.clone();
+    let dead = || {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(jobs::stats(&db, now_ms()))
+                .unwrap()
+        })
+        .join()
+        .unwrap()
+        .iter()
+        .any(|q| q.dead == 1)
+    };
+    deliver(&t, Some(primary.url()), None, dead).await;
+    let stats = jobs::stats(&t.app.db, now_ms()).await.unwrap();
+    assert_eq!(stats[0].dead, 1, "550 is permanent: no retry storm");
+    assert!(primary.messages().is_empty());
+    assert_eq!(
+        jobs::retry_dead(&t.app.db, "emails", now_ms() - 86_400_000, false, now_ms())
+            .await
+            .unwrap(),
+        1,
+        "dry run counts"
+    );
+    assert_eq!(
+        jobs::retry_dead(&t.app.db, "emails", now_ms() - 86_400_000, true, now_ms())
+            .await
+            .unwrap(),
+        1
+    );
+    let stats = jobs::stats(&t.app.db, now_ms()).await.unwrap();
+    assert_eq!((stats[0].dead, stats[0].pending), (0, 1));
+}

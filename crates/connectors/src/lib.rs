@@ -1,0 +1,4 @@
+//! Clients for the services AskPro talks to, each at a configurable address, each with
+//! typed errors that say whether trying again can help.
+
+pub mod smtp;
