@@ -4,7 +4,6 @@
 
 use crate::common::{Backend, TestApp};
 use askpro_store::{emails, jobs};
-use askpro_worker::{Worker, WorkerConfig};
 use serde_json::json;
 use std::time::Duration;
 
@@ -18,26 +17,7 @@ async fn mails(t: &TestApp) -> Vec<emails::Email> {
 
 /// Runs a worker over the e-mail queue until `count` mails exist, or `patience` ends.
 async fn work_until(t: &TestApp, count: usize, patience: Duration) {
-    let config = WorkerConfig {
-        queues: vec!["emails".into()],
-        poll: Duration::from_millis(20),
-        ..WorkerConfig::default()
-    };
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(
-        Worker::new(
-            t.app.db.clone(),
-            askpro_app::notify::registry(&t.app),
-            config,
-        )
-        .run(rx),
-    );
-    let started = std::time::Instant::now();
-    while mails(t).await.len() < count && started.elapsed() < patience {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    stop.send(true).unwrap();
-    worker.await.unwrap().unwrap();
+    crate::common::work_emails(&t.app, patience, async || mails(t).await.len() >= count).await;
 }
 
 async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend) {

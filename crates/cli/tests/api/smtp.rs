@@ -7,11 +7,10 @@ use crate::common::{Backend, TestApp, booking};
 use askpro_app::Actor;
 use askpro_connectors::smtp::Mailer;
 use askpro_store::{emails, jobs, now_ms};
-use askpro_worker::{Worker, WorkerConfig};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 crate::on_both_databases!(
     a_confirmation_arrives_through_the_primary_with_text_and_calendar_entry,
@@ -100,21 +99,7 @@ async fn deliver_within(
     )
     .unwrap();
     let app = t.app.clone().with_mailer(mailer, "termine@askpro.example");
-    let config = WorkerConfig {
-        queues: vec!["emails".into()],
-        poll: Duration::from_millis(20),
-        ..WorkerConfig::default()
-    };
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(
-        Worker::new(app.db.clone(), askpro_app::notify::registry(&app), config).run(rx),
-    );
-    let started = Instant::now();
-    while !done() && started.elapsed() < patience {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    stop.send(true).unwrap();
-    worker.await.unwrap().unwrap();
+    crate::common::work_emails(&app, patience, async || done()).await;
 }
 
 async fn deliver(

@@ -248,3 +248,24 @@ macro_rules! on_both_databases {
         }
     )*};
 }
+
+/// Runs a worker over the e-mail queue of `app` until `done` says so, at most `patience`.
+pub async fn work_emails(app: &App, patience: std::time::Duration, done: impl AsyncFn() -> bool) {
+    use std::time::{Duration, Instant};
+    let config = askpro_worker::WorkerConfig {
+        queues: vec!["emails".into()],
+        poll: Duration::from_millis(20),
+        ..Default::default()
+    };
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(
+        askpro_worker::Worker::new(app.db.clone(), askpro_app::notify::registry(app), config)
+            .run(rx),
+    );
+    let started = Instant::now();
+    while !done().await && started.elapsed() < patience {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap().unwrap();
+}
