@@ -19,6 +19,11 @@ use jiff::tz::TimeZone;
 pub const BOOKED: &str = "email.appointment_booked";
 pub const CANCELLED: &str = "email.appointment_cancelled";
 pub const RESCHEDULED: &str = "email.appointment_rescheduled";
+pub const REMINDER: &str = "email.appointment_reminder";
+
+/// A reminder that would go out sooner than this after booking is left out: the
+/// confirmation the customer just got says it all.
+const REMINDER_MIN_LEAD_MS: i64 = 15 * 60_000;
 
 /// Enqueues the customer's mail about `change` of an appointment, in the change's
 /// transaction; nothing when the customer gave no e-mail address. Jobs run on the real
@@ -48,12 +53,45 @@ pub(crate) async fn enqueue_mail(
     jobs::enqueue(tx, &job, now).await.map(|_| ())
 }
 
+/// Schedules the reminder `lead_hours` before the appointment, in the change's
+/// transaction. None when reminders are off (0), the customer gave no e-mail, or the
+/// appointment is too close. A move schedules a new one; the old one finds the
+/// appointment moved when its time comes and sends nothing, like one of a cancelled one.
+pub(crate) async fn enqueue_reminder(
+    tx: &mut WriteTx,
+    appointment: &AppointmentView,
+    starts_at: i64,
+    company_id: &str,
+    lead_hours: i64,
+) -> Result<(), StoreError> {
+    let now = askpro_store::now_ms();
+    let run_at = starts_at - lead_hours * 3_600_000;
+    if appointment.customer.email.is_none()
+        || lead_hours <= 0
+        || run_at < now + REMINDER_MIN_LEAD_MS
+    {
+        return Ok(());
+    }
+    let job = NewJob {
+        id: new_id(),
+        queue: "emails",
+        kind: REMINDER,
+        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id, "starts_at": starts_at }),
+        max_attempts: 8,
+        run_at,
+        idempotency_key: Some(format!("{REMINDER}:{}:{starts_at}", appointment.id)),
+        company_id: Some(company_id),
+    };
+    jobs::enqueue(tx, &job, now).await.map(|_| ())
+}
+
 /// Every job handler AskPro has, ready for a worker.
 pub fn registry(app: &App) -> Registry {
     Registry::default()
         .with(BOOKED, AppointmentMail { app: app.clone() })
         .with(CANCELLED, AppointmentMail { app: app.clone() })
         .with(RESCHEDULED, AppointmentMail { app: app.clone() })
+        .with(REMINDER, AppointmentMail { app: app.clone() })
 }
 
 struct AppointmentMail {
@@ -90,6 +128,10 @@ impl AppointmentMail {
             .company(&row.company_slug)
             .await
             .map_err(|e| JobError::Retryable(e.to_string()))?;
+        if job.kind == REMINDER && !still_due(&row, &payload) {
+            tracing::info!(job_id = %job.id, appointment_id, "reminder dropped: the appointment was moved, cancelled or is over");
+            return Ok(());
+        }
         let view = AppointmentView::from(&row);
         let Some(to) = view.customer.email.clone() else {
             return Ok(());
@@ -168,6 +210,14 @@ impl AppointmentMail {
     }
 }
 
+/// A reminder goes out only for a booked appointment, still at the time it was
+/// scheduled for, still ahead.
+fn still_due(row: &appointments::AppointmentRow, payload: &serde_json::Value) -> bool {
+    row.status == "booked"
+        && payload["starts_at"].as_i64() == Some(row.starts_at)
+        && row.starts_at > askpro_store::now_ms()
+}
+
 /// An iCalendar entry for the appointment, in UTC so every calendar shows it at the
 /// right local time.
 fn calendar_entry(row: &appointments::AppointmentRow, letter: &Letter, cancelled: bool) -> String {
@@ -241,6 +291,7 @@ impl Letter<'_> {
         let yours = if self.du() { "Dein" } else { "Ihr" };
         match self.kind {
             CANCELLED => format!("Termin abgesagt: {date}, {time}"),
+            REMINDER => format!("Erinnerung: {yours} Termin am {date} um {time}"),
             RESCHEDULED => format!("{yours} Termin wurde verschoben: {date}, {time}"),
             _ => format!("{yours} Termin am {date} um {time}"),
         }
@@ -270,6 +321,10 @@ impl Letter<'_> {
             RESCHEDULED => {
                 format!("wir haben {yours} Termin verschoben. Der neue Termin ist {what}.")
             }
+            REMINDER => format!(
+                "wir erinnern {} an {yours} Termin {what}.",
+                if self.du() { "dich" } else { "Sie" }
+            ),
             _ => format!("hiermit bestätigen wir {yours} Termin {what}."),
         };
         let mut lines = vec![greeting, String::new(), main];

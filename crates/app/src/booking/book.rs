@@ -189,6 +189,15 @@ impl App {
         Ok(free)
     }
 
+    /// How many hours before an appointment its reminder goes out (0: none).
+    pub(crate) async fn reminder_hours(&self, model: &CompanyModel) -> Result<i64> {
+        Ok(self
+            .setting("notifications.reminder_hours", Some(model.slug()))
+            .await?
+            .value
+            .as_i64())
+    }
+
     /// Runs the insert again when the database aborted it to resolve a deadlock.
     async fn insert_with_retries(
         &self,
@@ -214,6 +223,7 @@ impl App {
         key: Option<(&str, &str)>,
     ) -> Result<AppointmentView> {
         let now = self.now_ms();
+        let lead_hours = self.reminder_hours(model).await?;
         let mut tx = self.db.begin_write().await?;
         appointments::insert(&mut tx, new, now).await?;
         let view = read_back(&mut tx, model.id(), &new.id).await?;
@@ -229,6 +239,8 @@ impl App {
         };
         audit::record(&mut tx, &entry, now).await?;
         crate::notify::enqueue_mail(&mut tx, crate::notify::BOOKED, &view, model.id()).await?;
+        crate::notify::enqueue_reminder(&mut tx, &view, new.starts_at, model.id(), lead_hours)
+            .await?;
         if let Some((key, request_hash)) = key {
             let stored = StoredResponse {
                 request_hash: request_hash.to_owned(),

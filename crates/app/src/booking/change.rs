@@ -116,6 +116,7 @@ impl App {
             blocked_from: blocked.from_ms,
             blocked_until: blocked.until_ms,
         };
+        let lead_hours = self.reminder_hours(&model).await?;
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;
         let before = current(&mut tx, model.id(), id).await?;
@@ -139,6 +140,8 @@ impl App {
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
         crate::notify::enqueue_mail(&mut tx, crate::notify::RESCHEDULED, &after, model.id())
+            .await?;
+        crate::notify::enqueue_reminder(&mut tx, &after, to.starts_at, model.id(), lead_hours)
             .await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");

@@ -7,7 +7,10 @@ use askpro_store::{emails, jobs};
 use serde_json::json;
 use std::time::Duration;
 
-crate::on_both_databases!(each_change_of_an_appointment_mails_the_customer_once);
+crate::on_both_databases!(
+    each_change_of_an_appointment_mails_the_customer_once,
+    reminders_follow_moves_and_die_with_cancellations
+);
 
 async fn mails(t: &TestApp) -> Vec<emails::Email> {
     let mut all = emails::recent(&t.app.db, None, 50).await.unwrap();
@@ -30,6 +33,7 @@ async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend)
     assert_eq!(t.book("anna", "2026-12-01T09:30:00+01:00").await.0, 409);
     let no_mail = json!({"branch": "mitte", "service": "damenhaarschnitt", "staff": "jonas", "start": "2026-12-01T09:00:00+01:00", "customer": {"name": "Ida"}});
     assert_eq!(t.post("/appointments", no_mail).await.0, 201);
+    // The confirmation, and the reminder 24 hours ahead.
     let queued = jobs::stats(&t.app.db, askpro_store::now_ms())
         .await
         .unwrap();
@@ -38,7 +42,7 @@ async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend)
             .iter()
             .map(|q| (q.queue.as_str(), q.pending))
             .collect::<Vec<_>>(),
-        [("emails", 1)]
+        [("emails", 2)]
     );
     work_until(&t, 1, Duration::from_secs(10)).await;
     let confirmation = &mails(&t).await[0];
@@ -91,4 +95,99 @@ async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend)
     // Nothing left to send, nothing sent twice.
     work_until(&t, 4, Duration::from_millis(500)).await;
     assert_eq!(mails(&t).await.len(), 3);
+}
+
+/// Makes every pending job due now, as if the clock had reached their time.
+async fn time_passes(t: &TestApp) {
+    let sql = "UPDATE jobs SET run_at = 0 WHERE status = 'pending'";
+    askpro_store::on_pool!(&t.app.db, |pool| sqlx::query(sql)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .unwrap();
+}
+
+async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (_, booked) = t.book("anna", "2026-12-01T09:00:00+01:00").await;
+    let id = booked["id"].as_str().unwrap().to_owned();
+    let reminder_at =
+        |start: &str| start.parse::<jiff::Timestamp>().unwrap().as_millisecond() - 24 * 3_600_000;
+    let pending = jobs::stats(&t.app.db, askpro_store::now_ms())
+        .await
+        .unwrap()[0]
+        .pending;
+    assert_eq!(pending, 2);
+    // Moved before its time came: the old reminder finds the appointment moved.
+    t.post(
+        &format!("/appointments/{id}/reschedule"),
+        json!({"start": "2026-12-01T15:00:00+01:00"}),
+    )
+    .await;
+    let sql = "SELECT run_at FROM jobs WHERE kind = 'email.appointment_reminder' ORDER BY run_at";
+    let times: Vec<i64> = askpro_store::on_pool!(&t.app.db, |pool| sqlx::query_scalar(sql)
+        .fetch_all(pool)
+        .await)
+    .unwrap();
+    assert_eq!(
+        times,
+        [
+            reminder_at("2026-12-01T09:00:00+01:00"),
+            reminder_at("2026-12-01T15:00:00+01:00")
+        ]
+    );
+    time_passes(&t).await;
+    work_until(&t, 3, Duration::from_secs(10)).await;
+    let all = mails(&t).await;
+    let reminders: Vec<_> = all
+        .iter()
+        .filter(|m| m.kind == "email.appointment_reminder")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{all:#?}");
+    assert_eq!(
+        reminders[0].subject,
+        "Erinnerung: Ihr Termin am Dienstag, 1. Dezember 2026 um 15 Uhr"
+    );
+    assert!(reminders[0].body_text.contains(
+        "wir erinnern Sie an Ihren Termin am Dienstag, 1. Dezember 2026 um 15 Uhr bei Anna Müller"
+    ));
+    // A cancelled appointment's reminder sends nothing.
+    let (_, other) = t.book("jonas", "2026-12-02T10:00:00+01:00").await;
+    t.post(
+        &format!("/appointments/{}/cancel", other["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    time_passes(&t).await;
+    work_until(&t, 6, Duration::from_secs(3)).await;
+    let kinds: Vec<String> = mails(&t).await.iter().map(|m| m.kind.clone()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| k.ends_with("reminder")).count(),
+        1,
+        "{kinds:?}"
+    );
+    // Reminders a week ahead for a booking in three days would be in the past: none.
+    t.app
+        .set_setting(
+            "notifications.reminder_hours=168",
+            Some("salon-sonnenschein"),
+            &askpro_app::Actor::cli(None),
+        )
+        .await
+        .unwrap();
+    let (status, soon) = t.book("jonas", "2026-12-03T10:00:00+01:00").await;
+    assert_eq!(status, 201, "{soon}");
+    let key = format!(
+        "email.appointment_reminder:{}:%",
+        soon["id"].as_str().unwrap()
+    );
+    let sql = "SELECT COUNT(*) FROM jobs WHERE idempotency_key LIKE $1";
+    let count: i64 = askpro_store::on_pool!(&t.app.db, |pool| sqlx::query_scalar(sql)
+        .bind(&key)
+        .fetch_one(pool)
+        .await)
+    .unwrap();
+    assert_eq!(count, 0);
 }
