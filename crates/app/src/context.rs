@@ -3,6 +3,7 @@
 use crate::model::TenantCache;
 use crate::settings::SettingsCache;
 use askpro_connectors::smtp::Mailer;
+use askpro_connectors::twilio::Twilio;
 use askpro_store::Db;
 
 /// The sender of customer mail when none is configured.
@@ -37,6 +38,8 @@ pub struct App {
     pub mailer: Option<Arc<Mailer>>,
     /// The sender address of customer mail (`[mail] from`, `ASKPRO_MAIL_FROM`).
     pub mail_from: String,
+    /// Twilio for text messages; `None` sends none.
+    pub sms: Option<Arc<Twilio>>,
 }
 
 impl App {
@@ -52,7 +55,14 @@ impl App {
             settings: Arc::new(SettingsCache::default()),
             mailer: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            sms: None,
         }
+    }
+
+    /// Sends text messages through this Twilio account.
+    pub fn with_sms(mut self, sms: Option<Twilio>) -> App {
+        self.sms = sms.map(Arc::new);
+        self
     }
 
     /// Sends mail through these SMTP servers from `from`.

@@ -7,10 +7,12 @@
 use crate::App;
 use crate::booking::AppointmentView;
 use askpro_connectors::smtp::{MailError, OutgoingMail};
+use askpro_connectors::twilio::SmsError;
 use askpro_core::tenant::Formality;
 use askpro_german::phrase::{spoken_time, written_date};
 use askpro_store::emails::{self, Email};
 use askpro_store::jobs::{self, Job, NewJob};
+use askpro_store::sms;
 use askpro_store::{StoreError, WriteTx, appointments, new_id};
 use askpro_worker::{Handler, HandlerFuture, JobError, Registry};
 use jiff::Timestamp;
@@ -20,6 +22,8 @@ pub const BOOKED: &str = "email.appointment_booked";
 pub const CANCELLED: &str = "email.appointment_cancelled";
 pub const RESCHEDULED: &str = "email.appointment_rescheduled";
 pub const REMINDER: &str = "email.appointment_reminder";
+pub const SMS_BOOKED: &str = "sms.appointment_booked";
+pub const SMS_REMINDER: &str = "sms.appointment_reminder";
 
 /// A reminder that would go out sooner than this after booking is left out: the
 /// confirmation the customer just got says it all.
@@ -53,6 +57,41 @@ pub(crate) async fn enqueue_mail(
     jobs::enqueue(tx, &job, now).await.map(|_| ())
 }
 
+/// Enqueues a text message about the appointment on the `sms` queue (`run_at`: now,
+/// or the reminder's time), in the change's transaction.
+pub(crate) async fn enqueue_sms(
+    tx: &mut WriteTx,
+    kind: &str,
+    appointment: &AppointmentView,
+    starts_at: i64,
+    company_id: &str,
+    run_at: i64,
+) -> Result<(), StoreError> {
+    if appointment.customer.phone.is_none() {
+        return Ok(());
+    }
+    let job = NewJob {
+        id: new_id(),
+        queue: "sms",
+        kind,
+        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id, "starts_at": starts_at }),
+        max_attempts: 6,
+        run_at,
+        idempotency_key: Some(format!("{kind}:{}:{starts_at}", appointment.id)),
+        company_id: Some(company_id),
+    };
+    jobs::enqueue(tx, &job, askpro_store::now_ms())
+        .await
+        .map(|_| ())
+}
+
+/// When the reminder for an appointment at `starts_at` is due, or `None` when there is
+/// none: reminders off (0 hours), or so close that it would come with the confirmation.
+pub(crate) fn reminder_time(starts_at: i64, lead_hours: i64) -> Option<i64> {
+    let run_at = starts_at - lead_hours * 3_600_000;
+    (lead_hours > 0 && run_at >= askpro_store::now_ms() + REMINDER_MIN_LEAD_MS).then_some(run_at)
+}
+
 /// Schedules the reminder `lead_hours` before the appointment, in the change's
 /// transaction. None when reminders are off (0), the customer gave no e-mail, or the
 /// appointment is too close. A move schedules a new one; the old one finds the
@@ -64,14 +103,11 @@ pub(crate) async fn enqueue_reminder(
     company_id: &str,
     lead_hours: i64,
 ) -> Result<(), StoreError> {
-    let now = askpro_store::now_ms();
-    let run_at = starts_at - lead_hours * 3_600_000;
-    if appointment.customer.email.is_none()
-        || lead_hours <= 0
-        || run_at < now + REMINDER_MIN_LEAD_MS
-    {
+    let Some(run_at) =
+        reminder_time(starts_at, lead_hours).filter(|_| appointment.customer.email.is_some())
+    else {
         return Ok(());
-    }
+    };
     let job = NewJob {
         id: new_id(),
         queue: "emails",
@@ -82,7 +118,45 @@ pub(crate) async fn enqueue_reminder(
         idempotency_key: Some(format!("{REMINDER}:{}:{starts_at}", appointment.id)),
         company_id: Some(company_id),
     };
-    jobs::enqueue(tx, &job, now).await.map(|_| ())
+    jobs::enqueue(tx, &job, askpro_store::now_ms())
+        .await
+        .map(|_| ())
+}
+
+/// What a company wants sent besides the e-mail confirmation, read before the change's
+/// transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct NotifyPolicy {
+    pub reminder_hours: i64,
+    pub sms: bool,
+}
+
+/// The text confirmation and the text reminder, when the company sends texts.
+pub(crate) async fn enqueue_texts(
+    tx: &mut WriteTx,
+    appointment: &AppointmentView,
+    starts_at: i64,
+    company_id: &str,
+    policy: NotifyPolicy,
+) -> Result<(), StoreError> {
+    if !policy.sms {
+        return Ok(());
+    }
+    enqueue_sms(
+        tx,
+        SMS_BOOKED,
+        appointment,
+        starts_at,
+        company_id,
+        askpro_store::now_ms(),
+    )
+    .await?;
+    match reminder_time(starts_at, policy.reminder_hours) {
+        Some(run_at) => {
+            enqueue_sms(tx, SMS_REMINDER, appointment, starts_at, company_id, run_at).await
+        }
+        None => Ok(()),
+    }
 }
 
 /// Every job handler AskPro has, ready for a worker.
@@ -92,6 +166,8 @@ pub fn registry(app: &App) -> Registry {
         .with(CANCELLED, AppointmentMail { app: app.clone() })
         .with(RESCHEDULED, AppointmentMail { app: app.clone() })
         .with(REMINDER, AppointmentMail { app: app.clone() })
+        .with(SMS_BOOKED, TextMessage { app: app.clone() })
+        .with(SMS_REMINDER, TextMessage { app: app.clone() })
 }
 
 struct AppointmentMail {
@@ -346,5 +422,117 @@ impl Letter<'_> {
             self.company_name.to_owned(),
         ]);
         lines.join("\n")
+    }
+}
+
+struct TextMessage {
+    app: App,
+}
+
+impl Handler for TextMessage {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(self.send(job))
+    }
+}
+
+impl TextMessage {
+    async fn send(&self, job: &Job) -> Result<(), JobError> {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+        let (Some(appointment_id), Some(company_id)) = (
+            payload["appointment_id"].as_str(),
+            payload["company_id"].as_str(),
+        ) else {
+            return Err(JobError::Permanent(
+                "payload lacks appointment_id or company_id".into(),
+            ));
+        };
+        let retry = |e: StoreError| JobError::Retryable(e.to_string());
+        let row = appointments::get(&self.app.db, company_id, appointment_id)
+            .await
+            .map_err(retry)?;
+        let row = row.ok_or_else(|| {
+            JobError::Permanent(format!("appointment {appointment_id} no longer exists"))
+        })?;
+        if !still_due(&row, &payload)
+            || sms::exists_for_job(&self.app.db, &job.id)
+                .await
+                .map_err(retry)?
+        {
+            return Ok(());
+        }
+        let Some(to) = row.customer_phone.clone() else {
+            return Ok(());
+        };
+        let Some(twilio) = &self.app.sms else {
+            return Err(JobError::Permanent(
+                "SMS are switched on but Twilio is not configured (ASKPRO_TWILIO_*)".into(),
+            ));
+        };
+        let model = self
+            .app
+            .company(&row.company_slug)
+            .await
+            .map_err(|e| JobError::Retryable(e.to_string()))?;
+        let company = &model.tenant().company;
+        let text = sms_text(&job.kind, &row, &company.name, company.formality);
+        let receipt = twilio.send(&to, &text).await.map_err(|e| match e {
+            SmsError::Retryable { message, .. } => JobError::Retryable(message),
+            SmsError::Permanent(message) => JobError::Permanent(message),
+        })?;
+        let record = sms::Sms {
+            id: new_id(),
+            job_id: job.id.clone(),
+            company_id: company_id.to_owned(),
+            kind: job.kind.clone(),
+            to_number: to,
+            body: text,
+            provider: "twilio".into(),
+            provider_id: receipt.sid,
+            status: receipt.status,
+            created_at: self.app.now_ms(),
+        };
+        sms::record(&self.app.db, &record).await.map_err(retry)?;
+        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, "text message sent");
+        Ok(())
+    }
+}
+
+/// A short German text: who, when, with whom.
+fn sms_text(
+    kind: &str,
+    row: &appointments::AppointmentRow,
+    company: &str,
+    formality: Formality,
+) -> String {
+    let tz = TimeZone::get(&row.timezone).unwrap_or(TimeZone::UTC);
+    let local = Timestamp::from_millisecond(row.starts_at)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(tz);
+    let when = format!(
+        "am {}.{}. um {}",
+        local.day(),
+        local.month(),
+        spoken_time(local.time())
+    );
+    let yours = if formality == Formality::Du {
+        "Dein"
+    } else {
+        "Ihr"
+    };
+    let yours_dat = if formality == Formality::Du {
+        "deinen"
+    } else {
+        "Ihren"
+    };
+    match kind {
+        SMS_REMINDER => format!(
+            "{company}: Erinnerung an {yours_dat} Termin {when} bei {}.",
+            row.staff_name
+        ),
+        _ => format!(
+            "{company}: {yours} Termin {when} bei {} ist bestätigt.",
+            row.staff_name
+        ),
     }
 }

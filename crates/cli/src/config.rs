@@ -19,6 +19,37 @@ pub struct FileConfig {
     pub body_limit_bytes: Option<usize>,
     #[serde(default)]
     pub mail: MailSection,
+    #[serde(default)]
+    pub twilio: TwilioSection,
+}
+
+/// `[twilio]`: the account that sends text messages. Environment variables override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioSection {
+    pub account_sid: Option<String>,
+    pub auth_token: Option<String>,
+    pub from: Option<String>,
+    pub base_url: Option<String>,
+}
+
+/// Twilio from `ASKPRO_TWILIO_ACCOUNT_SID`, `_AUTH_TOKEN`, `_FROM`, `_BASE_URL` or `[twilio]`;
+/// `None` unless sid, token and sender are all set.
+pub fn twilio(file: &FileConfig) -> anyhow::Result<Option<askpro_connectors::twilio::Twilio>> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let t = &file.twilio;
+    let sid = env("ASKPRO_TWILIO_ACCOUNT_SID").or_else(|| t.account_sid.clone());
+    let token = env("ASKPRO_TWILIO_AUTH_TOKEN").or_else(|| t.auth_token.clone());
+    let from = env("ASKPRO_TWILIO_FROM").or_else(|| t.from.clone());
+    let base = env("ASKPRO_TWILIO_BASE_URL")
+        .or_else(|| t.base_url.clone())
+        .unwrap_or_else(|| askpro_connectors::twilio::DEFAULT_BASE_URL.to_owned());
+    let (Some(sid), Some(token), Some(from)) = (sid, token, from) else {
+        return Ok(None);
+    };
+    Ok(Some(askpro_connectors::twilio::Twilio::new(
+        &base, &sid, &token, &from,
+    )?))
 }
 
 /// `[mail]`: the SMTP servers and the sender. Environment variables override it.

@@ -2,3 +2,4 @@
 //! typed errors that say whether trying again can help.
 
 pub mod smtp;
+pub mod twilio;

@@ -15,6 +15,7 @@ pub mod emails;
 pub mod idempotency;
 pub mod jobs;
 pub mod settings;
+pub mod sms;
 pub mod tenants;
 pub mod tokens;
 pub mod workers;

@@ -189,13 +189,26 @@ impl App {
         Ok(free)
     }
 
-    /// How many hours before an appointment its reminder goes out (0: none).
-    pub(crate) async fn reminder_hours(&self, model: &CompanyModel) -> Result<i64> {
-        Ok(self
-            .setting("notifications.reminder_hours", Some(model.slug()))
+    /// Reminders and texts as the company's settings say.
+    pub(crate) async fn notify_policy(
+        &self,
+        model: &CompanyModel,
+    ) -> Result<crate::notify::NotifyPolicy> {
+        let company = Some(model.slug());
+        let sms = self
+            .setting("notifications.sms.enabled", company)
             .await?
             .value
-            .as_i64())
+            .as_bool();
+        let reminder_hours = self
+            .setting("notifications.reminder_hours", company)
+            .await?
+            .value
+            .as_i64();
+        Ok(crate::notify::NotifyPolicy {
+            reminder_hours,
+            sms,
+        })
     }
 
     /// Runs the insert again when the database aborted it to resolve a deadlock.
@@ -223,7 +236,7 @@ impl App {
         key: Option<(&str, &str)>,
     ) -> Result<AppointmentView> {
         let now = self.now_ms();
-        let lead_hours = self.reminder_hours(model).await?;
+        let policy = self.notify_policy(model).await?;
         let mut tx = self.db.begin_write().await?;
         appointments::insert(&mut tx, new, now).await?;
         let view = read_back(&mut tx, model.id(), &new.id).await?;
@@ -239,8 +252,15 @@ impl App {
         };
         audit::record(&mut tx, &entry, now).await?;
         crate::notify::enqueue_mail(&mut tx, crate::notify::BOOKED, &view, model.id()).await?;
-        crate::notify::enqueue_reminder(&mut tx, &view, new.starts_at, model.id(), lead_hours)
-            .await?;
+        crate::notify::enqueue_reminder(
+            &mut tx,
+            &view,
+            new.starts_at,
+            model.id(),
+            policy.reminder_hours,
+        )
+        .await?;
+        crate::notify::enqueue_texts(&mut tx, &view, new.starts_at, model.id(), policy).await?;
         if let Some((key, request_hash)) = key {
             let stored = StoredResponse {
                 request_hash: request_hash.to_owned(),

@@ -116,7 +116,7 @@ impl App {
             blocked_from: blocked.from_ms,
             blocked_until: blocked.until_ms,
         };
-        let lead_hours = self.reminder_hours(&model).await?;
+        let policy = self.notify_policy(&model).await?;
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;
         let before = current(&mut tx, model.id(), id).await?;
@@ -141,8 +141,15 @@ impl App {
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
         crate::notify::enqueue_mail(&mut tx, crate::notify::RESCHEDULED, &after, model.id())
             .await?;
-        crate::notify::enqueue_reminder(&mut tx, &after, to.starts_at, model.id(), lead_hours)
-            .await?;
+        crate::notify::enqueue_reminder(
+            &mut tx,
+            &after,
+            to.starts_at,
+            model.id(),
+            policy.reminder_hours,
+        )
+        .await?;
+        crate::notify::enqueue_texts(&mut tx, &after, to.starts_at, model.id(), policy).await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
         Ok(after)

@@ -53,12 +53,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 pub async fn open_app(global: &Global) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
     let (mailer, from) = file_config::mailer(&file)?;
+    let sms = file_config::twilio(&file)?;
     let url = global
         .database_url
         .clone()
         .or(file.database_url)
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    Ok(open_url(&url).await?.with_mailer(mailer, &from))
+    Ok(open_url(&url)
+        .await?
+        .with_mailer(mailer, &from)
+        .with_sms(sms))
 }
 
 pub async fn open_url(url: &str) -> Result<App> {

@@ -10,5 +10,6 @@ mod bad_input;
 mod concurrency;
 mod jobs;
 mod notifications;
+mod sms;
 mod smtp;
 mod tenancy;

@@ -1,0 +1,125 @@
+//! SMS through Twilio's Messages API: a form POST to
+//! `{base}/2010-04-01/Accounts/{sid}/Messages.json` with basic auth. The base URL is
+//! configurable, so tests talk to a local server that speaks the same protocol.
+
+use serde::Deserialize;
+use std::time::Duration;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SmsError {
+    /// Twilio refused it for good (invalid number, unverified sender, …).
+    #[error("refused for good: {0}")]
+    Permanent(String),
+    /// Throttled (429), Twilio unavailable (5xx) or unreachable: try again, at the
+    /// earliest after `retry_after`.
+    #[error("not sent for now: {message}")]
+    Retryable {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Twilio's answer to an accepted message.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SmsReceipt {
+    pub sid: String,
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+struct TwilioError {
+    code: Option<i64>,
+    message: Option<String>,
+}
+
+pub struct Twilio {
+    http: reqwest::Client,
+    base_url: String,
+    account_sid: String,
+    auth_token: String,
+    from: String,
+}
+
+impl std::fmt::Debug for Twilio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the auth token.
+        f.debug_struct("Twilio")
+            .field("base_url", &self.base_url)
+            .field("account_sid", &self.account_sid)
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl Twilio {
+    pub fn new(
+        base_url: &str,
+        account_sid: &str,
+        auth_token: &str,
+        from: &str,
+    ) -> Result<Twilio, SmsError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| SmsError::Permanent(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Twilio {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            account_sid: account_sid.to_owned(),
+            auth_token: auth_token.to_owned(),
+            from: from.to_owned(),
+        })
+    }
+
+    /// Sends `body` to `to` (E.164).
+    pub async fn send(&self, to: &str, body: &str) -> Result<SmsReceipt, SmsError> {
+        let url = format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            self.base_url, self.account_sid
+        );
+        let form = [("To", to), ("From", self.from.as_str()), ("Body", body)];
+        let response = self
+            .http
+            .post(&url)
+            .basic_auth(&self.account_sid, Some(&self.auth_token))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| SmsError::Retryable {
+                message: format!("Twilio unreachable: {e}"),
+                retry_after: None,
+            })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_secs);
+        let text = response.text().await.unwrap_or_default();
+        if status.is_success() {
+            return serde_json::from_str(&text).map_err(|e| SmsError::Retryable {
+                message: format!("unreadable Twilio answer: {e}"),
+                retry_after: None,
+            });
+        }
+        let detail = serde_json::from_str::<TwilioError>(&text).ok();
+        let message = match detail {
+            Some(TwilioError {
+                code: Some(code),
+                message: Some(m),
+            }) => format!("Twilio {status}, error {code}: {m}"),
+            _ => format!("Twilio {status}"),
+        };
+        if status.as_u16() == 429 || status.is_server_error() {
+            Err(SmsError::Retryable {
+                message,
+                retry_after,
+            })
+        } else {
+            Err(SmsError::Permanent(message))
+        }
+    }
+}
