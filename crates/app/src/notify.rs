@@ -170,6 +170,30 @@ pub fn registry(app: &App) -> Registry {
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
 }
 
+/// A notification job's payload and the appointment it is about, as it is now.
+async fn subject(
+    app: &App,
+    job: &Job,
+) -> Result<(serde_json::Value, appointments::AppointmentRow), JobError> {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+    let (Some(appointment_id), Some(company_id)) = (
+        payload["appointment_id"].as_str(),
+        payload["company_id"].as_str(),
+    ) else {
+        return Err(JobError::Permanent(
+            "payload lacks appointment_id or company_id".into(),
+        ));
+    };
+    let row = appointments::get(&app.db, company_id, appointment_id)
+        .await
+        .map_err(|e| JobError::Retryable(e.to_string()))?;
+    let row = row.ok_or_else(|| {
+        JobError::Permanent(format!("appointment {appointment_id} no longer exists"))
+    })?;
+    Ok((payload, row))
+}
+
 struct AppointmentMail {
     app: App,
 }
@@ -182,23 +206,9 @@ impl Handler for AppointmentMail {
 
 impl AppointmentMail {
     async fn send(&self, job: &Job) -> Result<(), JobError> {
-        let payload: serde_json::Value = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
-        let (Some(appointment_id), Some(company_id)) = (
-            payload["appointment_id"].as_str(),
-            payload["company_id"].as_str(),
-        ) else {
-            return Err(JobError::Permanent(
-                "payload lacks appointment_id or company_id".into(),
-            ));
-        };
+        let (payload, row) = subject(&self.app, job).await?;
+        let (appointment_id, company_id) = (row.id.as_str(), row.company_id.as_str());
         let retry = |e: StoreError| JobError::Retryable(e.to_string());
-        let row = appointments::get(&self.app.db, company_id, appointment_id)
-            .await
-            .map_err(retry)?;
-        let row = row.ok_or_else(|| {
-            JobError::Permanent(format!("appointment {appointment_id} no longer exists"))
-        })?;
         let model = self
             .app
             .company(&row.company_slug)
@@ -437,23 +447,9 @@ impl Handler for TextMessage {
 
 impl TextMessage {
     async fn send(&self, job: &Job) -> Result<(), JobError> {
-        let payload: serde_json::Value = serde_json::from_str(&job.payload)
-            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
-        let (Some(appointment_id), Some(company_id)) = (
-            payload["appointment_id"].as_str(),
-            payload["company_id"].as_str(),
-        ) else {
-            return Err(JobError::Permanent(
-                "payload lacks appointment_id or company_id".into(),
-            ));
-        };
+        let (payload, row) = subject(&self.app, job).await?;
+        let (appointment_id, company_id) = (row.id.as_str(), row.company_id.as_str());
         let retry = |e: StoreError| JobError::Retryable(e.to_string());
-        let row = appointments::get(&self.app.db, company_id, appointment_id)
-            .await
-            .map_err(retry)?;
-        let row = row.ok_or_else(|| {
-            JobError::Permanent(format!("appointment {appointment_id} no longer exists"))
-        })?;
         if !still_due(&row, &payload)
             || sms::exists_for_job(&self.app.db, &job.id)
                 .await
