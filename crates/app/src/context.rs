@@ -2,6 +2,7 @@
 
 use crate::model::TenantCache;
 use crate::settings::SettingsCache;
+use askpro_connectors::slack::Slack;
 use askpro_connectors::smtp::Mailer;
 use askpro_connectors::twilio::Twilio;
 use askpro_store::Db;
@@ -40,6 +41,8 @@ pub struct App {
     pub mail_from: String,
     /// Twilio for text messages; `None` sends none.
     pub sms: Option<Arc<Twilio>>,
+    /// The Slack incoming webhook for operator alerts; `None` only logs them.
+    pub slack: Option<Arc<Slack>>,
 }
 
 impl App {
@@ -56,7 +59,14 @@ impl App {
             mailer: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             sms: None,
+            slack: None,
         }
+    }
+
+    /// Posts operator alerts to this Slack webhook.
+    pub fn with_slack(mut self, slack: Option<Slack>) -> App {
+        self.slack = slack.map(Arc::new);
+        self
     }
 
     /// Sends text messages through this Twilio account.

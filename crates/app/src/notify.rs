@@ -6,6 +6,7 @@
 
 use crate::App;
 use crate::booking::AppointmentView;
+use askpro_connectors::slack::SlackError;
 use askpro_connectors::smtp::{MailError, OutgoingMail};
 use askpro_connectors::twilio::SmsError;
 use askpro_core::tenant::Formality;
@@ -168,6 +169,10 @@ pub fn registry(app: &App) -> Registry {
         .with(REMINDER, AppointmentMail { app: app.clone() })
         .with(SMS_BOOKED, TextMessage { app: app.clone() })
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
+        .with(
+            askpro_worker::JOB_DEAD_ALERT,
+            DeadJobAlert { app: app.clone() },
+        )
 }
 
 /// A notification job's payload and the appointment it is about, as it is now.
@@ -531,4 +536,49 @@ fn sms_text(
             row.staff_name
         ),
     }
+}
+
+/// Tells the operators on Slack that a job died, and what fixes it.
+struct DeadJobAlert {
+    app: App,
+}
+
+impl Handler for DeadJobAlert {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(self.post(job))
+    }
+}
+
+impl DeadJobAlert {
+    async fn post(&self, job: &Job) -> Result<(), JobError> {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+        let text = dead_job_text(&payload);
+        let Some(slack) = &self.app.slack else {
+            tracing::warn!(alert = %text, "no Slack webhook configured; alert only logged");
+            return Ok(());
+        };
+        slack.post(&text).await.map_err(|e| match e {
+            SlackError::Retryable { message, .. } => JobError::Retryable(message),
+            SlackError::Permanent(message) => JobError::Permanent(message),
+        })
+    }
+}
+
+fn dead_job_text(payload: &serde_json::Value) -> String {
+    let field = |k: &str| payload[k].as_str().unwrap_or("?").to_owned();
+    let queue = field("queue");
+    let fix = match queue.as_str() {
+        "emails" => "Nach der Ursache: `askpro email retry-failed --last-day`.",
+        _ => "Details: `askpro queue monitor`.",
+    };
+    let attempts = match payload["attempts"].as_i64().unwrap_or(0) {
+        1 => "einem Versuch".to_owned(),
+        n => format!("{n} Versuchen"),
+    };
+    format!(
+        ":rotating_light: AskPro: Job `{}` (Queue `{queue}`) ist nach {attempts} endgültig fehlgeschlagen: {} {fix}",
+        field("kind"),
+        field("error")
+    )
 }

@@ -21,6 +21,26 @@ pub struct FileConfig {
     pub mail: MailSection,
     #[serde(default)]
     pub twilio: TwilioSection,
+    #[serde(default)]
+    pub slack: SlackSection,
+}
+
+/// `[slack]`: the incoming webhook for operator alerts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackSection {
+    pub webhook_url: Option<String>,
+}
+
+/// Slack from `ASKPRO_SLACK_WEBHOOK_URL` or `[slack] webhook_url`.
+pub fn slack(file: &FileConfig) -> anyhow::Result<Option<askpro_connectors::slack::Slack>> {
+    let url = std::env::var("ASKPRO_SLACK_WEBHOOK_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| file.slack.webhook_url.clone());
+    Ok(url
+        .map(|u| askpro_connectors::slack::Slack::new(&u))
+        .transpose()?)
 }
 
 /// `[twilio]`: the account that sends text messages. Environment variables override it.

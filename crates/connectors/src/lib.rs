@@ -1,5 +1,6 @@
 //! Clients for the services AskPro talks to, each at a configurable address, each with
 //! typed errors that say whether trying again can help.
 
+pub mod slack;
 pub mod smtp;
 pub mod twilio;

@@ -8,6 +8,9 @@ use askpro_store::{Db, StoreError, new_id, now_ms};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
+/// The kind of the alert job raised when a job dies.
+pub const JOB_DEAD_ALERT: &str = "slack.job_dead";
+
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
     pub queues: Vec<String>,
@@ -133,6 +136,27 @@ impl Worker {
         Ok(worked)
     }
 
+    /// A dead job is something an operator must hear about: an alert job on the
+    /// `slack` queue (never for a dead alert itself, which would loop).
+    async fn raise_alarm(&self, job: &Job, error: &str) -> Result<(), StoreError> {
+        if job.kind.starts_with("slack.") {
+            return Ok(());
+        }
+        let alert = jobs::NewJob {
+            id: new_id(),
+            queue: "slack",
+            kind: JOB_DEAD_ALERT,
+            payload: serde_json::json!({ "job_id": job.id, "kind": job.kind, "queue": job.queue, "attempts": job.attempts, "error": error }),
+            max_attempts: 5,
+            run_at: now_ms(),
+            idempotency_key: Some(format!("{JOB_DEAD_ALERT}:{}", job.id)),
+            company_id: job.company_id.as_deref(),
+        };
+        let mut tx = self.db.begin_write().await?;
+        jobs::enqueue(&mut tx, &alert, now_ms()).await?;
+        tx.commit().await
+    }
+
     async fn execute(&mut self, job: &Job) -> Result<(), StoreError> {
         let started = Instant::now();
         let outcome = match self.registry.get(&job.kind) {
@@ -169,6 +193,7 @@ impl Worker {
                 jobs::fail(&self.db, &job.id, &self.id, &error.to_string(), None, now).await?;
                 self.summary.dead += 1;
                 tracing::error!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, %error, "job is dead");
+                self.raise_alarm(job, &error.to_string()).await?;
             }
         }
         Ok(())

@@ -54,6 +54,7 @@ pub async fn open_app(global: &Global) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
     let (mailer, from) = file_config::mailer(&file)?;
     let sms = file_config::twilio(&file)?;
+    let slack = file_config::slack(&file)?;
     let url = global
         .database_url
         .clone()
@@ -62,7 +63,8 @@ pub async fn open_app(global: &Global) -> Result<App> {
     Ok(open_url(&url)
         .await?
         .with_mailer(mailer, &from)
-        .with_sms(sms))
+        .with_sms(sms)
+        .with_slack(slack))
 }
 
 pub async fn open_url(url: &str) -> Result<App> {
