@@ -128,7 +128,8 @@ impl Worker {
                 if *stop.borrow() {
                     return Ok(true);
                 }
-                self.beat(Some(&job.id), true).await?;
+                // On its interval only: a beat per job would cost two writes per job.
+                self.beat(Some(&job.id), false).await?;
                 self.execute(&job).await?;
                 worked = true;
             }
