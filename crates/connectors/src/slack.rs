@@ -51,12 +51,7 @@ impl Slack {
                 retry_after: None,
             })?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .map(Duration::from_secs);
+        let retry_after = crate::http::retry_after(&response);
         let body = response.text().await.unwrap_or_default();
         match status.as_u16() {
             200..=299 => Ok(()),

@@ -92,12 +92,7 @@ impl Twilio {
                 retry_after: None,
             })?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .map(Duration::from_secs);
+        let retry_after = crate::http::retry_after(&response);
         let text = response.text().await.unwrap_or_default();
         if status.is_success() {
             return serde_json::from_str(&text).map_err(|e| SmsError::Retryable {

@@ -26,18 +26,7 @@ async fn serve_answers_with_the_admin_token_and_stops_on_sigterm() {
         .expect("askpro serve starts");
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut child = KillOnDrop(child);
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("addr=").nth(1).map(|rest| {
-                rest.split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-        })
-        .expect("the server logs its address");
+    let addr = logged_address(lines.by_ref()).expect("the server logs its address");
     let client = reqwest::Client::new();
     let url = format!(
         "http://{addr}/api/v1/companies/salon-sonnenschein/availability?service=foehnen&days=1"
@@ -120,18 +109,7 @@ async fn the_demo_starts_with_the_example_company_and_working_tokens() {
         tokens.next().expect("operator token"),
         tokens.next().expect("company token"),
     );
-    let addr = stderr
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("addr=").nth(1).map(|rest| {
-                rest.split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-        })
-        .expect("the demo logs its address");
+    let addr = logged_address(&mut stderr.lines()).expect("the demo logs its address");
     let client = reqwest::Client::new();
     let url = format!(
         "http://{addr}/api/v1/companies/salon-sonnenschein/availability?service=damenhaarschnitt&branch=mitte&days=14"
@@ -145,4 +123,14 @@ async fn the_demo_starts_with_the_example_company_and_working_tokens() {
             "the demo salon offers slots in the next two weeks"
         );
     }
+}
+
+/// The address in the "askpro is listening addr=…" log line.
+fn logged_address(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Option<String> {
+    lines.map_while(Result::ok).find_map(|line| {
+        line.split("addr=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+    })
 }
