@@ -256,7 +256,7 @@ impl AppointmentMail {
             to: to.clone(),
             subject: letter.subject(),
             text: letter.body(),
-            html: None,
+            html: Some(letter.html()),
             ics: Some(calendar_entry(&row, &letter, job.kind == CANCELLED)),
         };
         let transport = self.deliver(&outgoing, &row.company_slug).await?;
@@ -386,6 +386,11 @@ impl Letter<'_> {
             RESCHEDULED => format!("{yours} Termin wurde verschoben: {date}, {time}"),
             _ => format!("{yours} Termin am {date} um {time}"),
         }
+    }
+
+    /// The same letter as simple HTML.
+    fn html(&self) -> String {
+        html_letter(&self.body())
     }
 
     fn body(&self) -> String {
@@ -581,4 +586,34 @@ fn dead_job_text(payload: &serde_json::Value) -> String {
         field("kind"),
         field("error")
     )
+}
+
+/// A plain-text letter as simple HTML: one paragraph per block, every text escaped.
+fn html_letter(text: &str) -> String {
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|block| format!("<p>{}</p>", escape(block).replace('\n', "<br>")))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
+        paragraphs.join("")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_letter;
+
+    #[test]
+    fn the_html_letter_escapes_names_and_keeps_paragraphs() {
+        let html =
+            html_letter("Guten Tag Eva <b>Schmidt</b> & Co,\n\nViele Grüße\nSalon \"Sonne\"");
+        assert!(html.contains("<p>Guten Tag Eva &lt;b&gt;Schmidt&lt;/b&gt; &amp; Co,</p><p>Viele Grüße<br>Salon &quot;Sonne&quot;</p>"), "{html}");
+    }
 }

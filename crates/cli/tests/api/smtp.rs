@@ -137,6 +137,10 @@ async fn a_confirmation_arrives_through_the_primary_with_text_and_calendar_entry
     assert!(raw.contains("termine@askpro.example"));
     assert!(raw.contains("termin.ics"));
     assert!(
+        raw.contains("Content-Type: text/plain") && raw.contains("Content-Type: text/html"),
+        "text and HTML alternatives: {raw}"
+    );
+    assert!(
         raw.contains("DTSTART:20261201T080000Z") && raw.contains("DTEND:20261201T084500Z"),
         "09:00 in Berlin is 08:00 UTC: {raw}"
     );
