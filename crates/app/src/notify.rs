@@ -58,70 +58,11 @@ pub(crate) async fn enqueue_mail(
     jobs::enqueue(tx, &job, now).await.map(|_| ())
 }
 
-/// Enqueues a text message about the appointment on the `sms` queue (`run_at`: now,
-/// or the reminder's time), in the change's transaction.
-pub(crate) async fn enqueue_sms(
-    tx: &mut WriteTx,
-    kind: &str,
-    appointment: &AppointmentView,
-    starts_at: i64,
-    company_id: &str,
-    run_at: i64,
-) -> Result<(), StoreError> {
-    if appointment.customer.phone.is_none() {
-        return Ok(());
-    }
-    let job = NewJob {
-        id: new_id(),
-        queue: "sms",
-        kind,
-        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id, "starts_at": starts_at }),
-        max_attempts: 6,
-        run_at,
-        idempotency_key: Some(format!("{kind}:{}:{starts_at}", appointment.id)),
-        company_id: Some(company_id),
-    };
-    jobs::enqueue(tx, &job, askpro_store::now_ms())
-        .await
-        .map(|_| ())
-}
-
 /// When the reminder for an appointment at `starts_at` is due, or `None` when there is
 /// none: reminders off (0 hours), or so close that it would come with the confirmation.
 pub(crate) fn reminder_time(starts_at: i64, lead_hours: i64) -> Option<i64> {
     let run_at = starts_at - lead_hours * 3_600_000;
     (lead_hours > 0 && run_at >= askpro_store::now_ms() + REMINDER_MIN_LEAD_MS).then_some(run_at)
-}
-
-/// Schedules the reminder `lead_hours` before the appointment, in the change's
-/// transaction. None when reminders are off (0), the customer gave no e-mail, or the
-/// appointment is too close. A move schedules a new one; the old one finds the
-/// appointment moved when its time comes and sends nothing, like one of a cancelled one.
-pub(crate) async fn enqueue_reminder(
-    tx: &mut WriteTx,
-    appointment: &AppointmentView,
-    starts_at: i64,
-    company_id: &str,
-    lead_hours: i64,
-) -> Result<(), StoreError> {
-    let Some(run_at) =
-        reminder_time(starts_at, lead_hours).filter(|_| appointment.customer.email.is_some())
-    else {
-        return Ok(());
-    };
-    let job = NewJob {
-        id: new_id(),
-        queue: "emails",
-        kind: REMINDER,
-        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id, "starts_at": starts_at }),
-        max_attempts: 8,
-        run_at,
-        idempotency_key: Some(format!("{REMINDER}:{}:{starts_at}", appointment.id)),
-        company_id: Some(company_id),
-    };
-    jobs::enqueue(tx, &job, askpro_store::now_ms())
-        .await
-        .map(|_| ())
 }
 
 /// What a company wants sent besides the e-mail confirmation, read before the change's
@@ -132,31 +73,72 @@ pub struct NotifyPolicy {
     pub sms: bool,
 }
 
-/// The text confirmation and the text reminder, when the company sends texts.
-pub(crate) async fn enqueue_texts(
+/// Everything an appointment at a new time owes its customer, in the change's
+/// transaction: the mail of `mail_kind` (booked or moved), the mail reminder, and, when
+/// the company sends texts, the text confirmation and reminder. A move schedules new
+/// reminders; the old ones find the appointment moved when their time comes and send
+/// nothing, like those of a cancelled one.
+pub(crate) async fn enqueue_for_new_time(
     tx: &mut WriteTx,
+    mail_kind: &str,
     appointment: &AppointmentView,
     starts_at: i64,
     company_id: &str,
     policy: NotifyPolicy,
 ) -> Result<(), StoreError> {
-    if !policy.sms {
-        return Ok(());
-    }
-    enqueue_sms(
-        tx,
-        SMS_BOOKED,
+    enqueue_mail(tx, mail_kind, appointment, company_id).await?;
+    let reminder = reminder_time(starts_at, policy.reminder_hours);
+    let about = Notice {
         appointment,
         starts_at,
         company_id,
-        askpro_store::now_ms(),
-    )
-    .await?;
-    match reminder_time(starts_at, policy.reminder_hours) {
-        Some(run_at) => {
-            enqueue_sms(tx, SMS_REMINDER, appointment, starts_at, company_id, run_at).await
+    };
+    if appointment.customer.email.is_some()
+        && let Some(run_at) = reminder
+    {
+        about.enqueue(tx, "emails", REMINDER, 8, run_at).await?;
+    }
+    if policy.sms && appointment.customer.phone.is_some() {
+        about
+            .enqueue(tx, "sms", SMS_BOOKED, 6, askpro_store::now_ms())
+            .await?;
+        if let Some(run_at) = reminder {
+            about.enqueue(tx, "sms", SMS_REMINDER, 6, run_at).await?;
         }
-        None => Ok(()),
+    }
+    Ok(())
+}
+
+/// A notification about an appointment at `starts_at`: one job per kind and time.
+struct Notice<'a> {
+    appointment: &'a AppointmentView,
+    starts_at: i64,
+    company_id: &'a str,
+}
+
+impl Notice<'_> {
+    async fn enqueue(
+        &self,
+        tx: &mut WriteTx,
+        queue: &str,
+        kind: &str,
+        max_attempts: i64,
+        run_at: i64,
+    ) -> Result<(), StoreError> {
+        let id = &self.appointment.id;
+        let job = NewJob {
+            id: new_id(),
+            queue,
+            kind,
+            payload: serde_json::json!({ "appointment_id": id, "company_id": self.company_id, "starts_at": self.starts_at }),
+            max_attempts,
+            run_at,
+            idempotency_key: Some(format!("{kind}:{id}:{}", self.starts_at)),
+            company_id: Some(self.company_id),
+        };
+        jobs::enqueue(tx, &job, askpro_store::now_ms())
+            .await
+            .map(|_| ())
     }
 }
 

@@ -251,16 +251,15 @@ impl App {
             after: Some(view.to_json()),
         };
         audit::record(&mut tx, &entry, now).await?;
-        crate::notify::enqueue_mail(&mut tx, crate::notify::BOOKED, &view, model.id()).await?;
-        crate::notify::enqueue_reminder(
+        crate::notify::enqueue_for_new_time(
             &mut tx,
+            crate::notify::BOOKED,
             &view,
             new.starts_at,
             model.id(),
-            policy.reminder_hours,
+            policy,
         )
         .await?;
-        crate::notify::enqueue_texts(&mut tx, &view, new.starts_at, model.id(), policy).await?;
         if let Some((key, request_hash)) = key {
             let stored = StoredResponse {
                 request_hash: request_hash.to_owned(),

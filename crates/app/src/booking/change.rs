@@ -139,17 +139,15 @@ impl App {
         };
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
-        crate::notify::enqueue_mail(&mut tx, crate::notify::RESCHEDULED, &after, model.id())
-            .await?;
-        crate::notify::enqueue_reminder(
+        crate::notify::enqueue_for_new_time(
             &mut tx,
+            crate::notify::RESCHEDULED,
             &after,
             to.starts_at,
             model.id(),
-            policy.reminder_hours,
+            policy,
         )
         .await?;
-        crate::notify::enqueue_texts(&mut tx, &after, to.starts_at, model.id(), policy).await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
         Ok(after)
