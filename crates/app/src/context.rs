@@ -82,6 +82,13 @@ impl App {
         self
     }
 
+    /// Drops every cached setting and company, so the next read comes from the
+    /// database (a worker does this on `askpro queue restart`).
+    pub fn reload(&self) {
+        self.settings.invalidate();
+        self.forget_cached_tenants();
+    }
+
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }

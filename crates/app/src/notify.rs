@@ -25,6 +25,8 @@ pub const RESCHEDULED: &str = "email.appointment_rescheduled";
 pub const REMINDER: &str = "email.appointment_reminder";
 pub const SMS_BOOKED: &str = "sms.appointment_booked";
 pub const SMS_REMINDER: &str = "sms.appointment_reminder";
+/// An operator alert with its text ready (`slack` queue).
+pub const ALERT: &str = "slack.alert";
 
 /// A reminder that would go out sooner than this after booking is left out: the
 /// confirmation the customer just got says it all.
@@ -151,6 +153,7 @@ pub fn registry(app: &App) -> Registry {
         .with(REMINDER, AppointmentMail { app: app.clone() })
         .with(SMS_BOOKED, TextMessage { app: app.clone() })
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
+        .with(ALERT, SlackAlert { app: app.clone() })
         .with(
             askpro_worker::JOB_DEAD_ALERT,
             DeadJobAlert { app: app.clone() },
@@ -272,13 +275,40 @@ impl AppointmentMail {
         else {
             return Ok("outbox");
         };
-        match mailer
+        let outcome = mailer
             .send(mail, setting.value.as_str() == "backup_smtp")
-            .await
-        {
-            Ok(via) => Ok(via.transport_name()),
+            .await;
+        let failing = match &outcome {
+            Ok(sent) => sent.primary_failure.as_ref().map(|e| {
+                format!(
+                    "Der Primärserver nimmt keine E-Mails an, der Backup-Server springt ein ({e})"
+                )
+            }),
+            // A refused address is the address's problem, not the servers'.
+            Err(MailError::Retryable(e)) => {
+                Some(format!("Kein SMTP-Server nimmt E-Mails an ({e})"))
+            }
+            Err(_) => None,
+        };
+        if let Some(problem) = failing {
+            self.alert_smtp_failing(&problem).await;
+        }
+        match outcome {
+            Ok(sent) => Ok(sent.via.transport_name()),
             Err(MailError::Retryable(e)) => Err(JobError::Retryable(e)),
             Err(e) => Err(JobError::Permanent(e.to_string())),
+        }
+    }
+
+    /// Tells the operators that SMTP is failing: one alert per hour, however many mails
+    /// meet the problem. A failure to raise it is logged, never fails the mail.
+    async fn alert_smtp_failing(&self, problem: &str) {
+        let hour = askpro_store::now_ms() / 3_600_000;
+        let text = format!(
+            ":warning: AskPro: {problem}. Prüfen: `askpro email verify-smtp`; auf den Backup umstellen: `askpro config set mail.mailer=backup_smtp` und `askpro queue restart`."
+        );
+        if let Err(error) = enqueue_alert(&self.app, &text, &format!("smtp_failing:{hour}")).await {
+            tracing::error!(%error, "could not raise the SMTP alert");
         }
     }
 }
@@ -465,7 +495,10 @@ impl TextMessage {
         let company = &model.tenant().company;
         let text = sms_text(&job.kind, &row, &company.name, company.formality);
         let receipt = twilio.send(&to, &text).await.map_err(|e| match e {
-            SmsError::Retryable { message, .. } => JobError::Retryable(message),
+            SmsError::Retryable {
+                message,
+                retry_after,
+            } => JobError::retryable(message, retry_after),
             SmsError::Permanent(message) => JobError::Permanent(message),
         })?;
         let record = sms::Sms {
@@ -525,6 +558,58 @@ fn sms_text(
     }
 }
 
+/// Queues an operator alert for Slack; `dedup` names it so that the same alert is
+/// raised once (e.g. once per hour).
+pub async fn enqueue_alert(app: &App, text: &str, dedup: &str) -> Result<(), StoreError> {
+    let now = askpro_store::now_ms();
+    let job = NewJob {
+        id: new_id(),
+        queue: "slack",
+        kind: ALERT,
+        payload: serde_json::json!({ "text": text }),
+        max_attempts: 5,
+        run_at: now,
+        idempotency_key: Some(format!("{ALERT}:{dedup}")),
+        company_id: None,
+    };
+    let mut tx = app.db.begin_write().await?;
+    jobs::enqueue(&mut tx, &job, now).await?;
+    tx.commit().await
+}
+
+/// Posts `text` to the operators' Slack, or only logs it when no webhook is configured.
+pub async fn post_alert(app: &App, text: &str) -> Result<(), JobError> {
+    let Some(slack) = &app.slack else {
+        tracing::warn!(alert = %text, "no Slack webhook configured; alert only logged");
+        return Ok(());
+    };
+    slack.post(text).await.map_err(|e| match e {
+        SlackError::Retryable {
+            message,
+            retry_after,
+        } => JobError::retryable(message, retry_after),
+        SlackError::Permanent(message) => JobError::Permanent(message),
+    })
+}
+
+/// Posts an alert job's ready text.
+struct SlackAlert {
+    app: App,
+}
+
+impl Handler for SlackAlert {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload)
+                .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+            let text = payload["text"]
+                .as_str()
+                .ok_or_else(|| JobError::Permanent("alert payload lacks text".into()))?;
+            post_alert(&self.app, text).await
+        })
+    }
+}
+
 /// Tells the operators on Slack that a job died, and what fixes it.
 struct DeadJobAlert {
     app: App,
@@ -540,15 +625,7 @@ impl DeadJobAlert {
     async fn post(&self, job: &Job) -> Result<(), JobError> {
         let payload: serde_json::Value = serde_json::from_str(&job.payload)
             .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
-        let text = dead_job_text(&payload);
-        let Some(slack) = &self.app.slack else {
-            tracing::warn!(alert = %text, "no Slack webhook configured; alert only logged");
-            return Ok(());
-        };
-        slack.post(&text).await.map_err(|e| match e {
-            SlackError::Retryable { message, .. } => JobError::Retryable(message),
-            SlackError::Permanent(message) => JobError::Permanent(message),
-        })
+        post_alert(&self.app, &dead_job_text(&payload)).await
     }
 }
 

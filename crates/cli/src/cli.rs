@@ -122,6 +122,16 @@ pub enum QueueCommand {
     Monitor {
         /// One queue (emails, sms, slack, sync, default); default: all.
         queue: Option<String>,
+        /// Also post the summary, with each company's e-mail delivery rate, to Slack.
+        #[arg(long)]
+        notify_slack: bool,
+    },
+    /// Make every running worker reload settings and tenant data (after `config set
+    /// mail.mailer=…`); waits until each live worker confirms.
+    Restart {
+        /// Seconds to wait for the confirmations.
+        #[arg(long, default_value_t = 20)]
+        timeout: u64,
     },
 }
 

@@ -53,6 +53,14 @@ pub enum Via {
     Backup,
 }
 
+/// A mail a server took: which one, and why the primary did not when the backup did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub via: Via,
+    /// The primary's refusal or silence, when the mail failed over to the backup.
+    pub primary_failure: Option<String>,
+}
+
 impl Via {
     pub fn transport_name(self) -> &'static str {
         match self {
@@ -133,9 +141,10 @@ impl Mailer {
 
     /// Sends through the primary, failing over to the backup at once; `backup_only`
     /// skips the primary (`mail.mailer=backup_smtp`).
-    pub async fn send(&self, mail: &OutgoingMail, backup_only: bool) -> Result<Via, MailError> {
+    pub async fn send(&self, mail: &OutgoingMail, backup_only: bool) -> Result<Sent, MailError> {
         let message = build(mail)?;
         let mut last = MailError::Retryable("no SMTP server configured".into());
+        let mut primary_failure = None;
         let order = [(Via::Primary, &self.primary), (Via::Backup, &self.backup)];
         for (via, server) in order {
             let Some(server) = server else { continue };
@@ -143,10 +152,18 @@ impl Mailer {
                 continue;
             }
             match server.transport.send(message.clone()).await {
-                Ok(_) => return Ok(via),
+                Ok(_) => {
+                    return Ok(Sent {
+                        via,
+                        primary_failure,
+                    });
+                }
                 Err(error) => {
                     tracing::warn!(server = server.label, address = %server.shown, %error, message_id = %mail.message_id, "SMTP server did not take the mail");
                     last = MailError::from_smtp(server.label, &error);
+                    if via == Via::Primary {
+                        primary_failure = Some(last.to_string());
+                    }
                 }
             }
         }

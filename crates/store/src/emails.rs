@@ -66,3 +66,33 @@ pub async fn exists_for_job(db: &Db, job_id: &str) -> Result<bool, StoreError> {
         .await)?;
     Ok(count > 0)
 }
+
+/// One company's e-mail delivery since some instant: mails servers took (or the outbox
+/// kept) against mail jobs that died.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct Delivery {
+    pub company: String,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+impl Delivery {
+    /// Delivered share in percent; `None` when nothing was due.
+    pub fn rate_percent(&self) -> Option<f64> {
+        let total = self.delivered + self.failed;
+        (total > 0).then(|| self.delivered as f64 * 100.0 / total as f64)
+    }
+}
+
+/// Delivery per company (by slug) since `since`, every company listed.
+pub async fn delivery_by_company(db: &Db, since: i64) -> Result<Vec<Delivery>, StoreError> {
+    let sql = "SELECT c.slug AS company, \
+        (SELECT COUNT(*) FROM emails e WHERE e.company_id = c.id AND e.created_at >= $1) AS delivered, \
+        (SELECT COUNT(*) FROM jobs j WHERE j.company_id = c.id AND j.queue = 'emails' \
+            AND j.status = 'dead' AND j.updated_at >= $1) AS failed \
+        FROM companies c ORDER BY c.slug";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Delivery>(sql)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?)
+}

@@ -206,6 +206,17 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Job>, StoreError> {
     .await)?)
 }
 
+/// The job enqueued under `idempotency_key`, if any.
+pub async fn find_by_key(db: &Db, idempotency_key: &str) -> Result<Option<Job>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE idempotency_key = $1");
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Job>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(idempotency_key)
+    .fetch_optional(pool)
+    .await)?)
+}
+
 /// One line of `askpro queue monitor`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
 pub struct QueueStats {

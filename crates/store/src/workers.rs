@@ -15,6 +15,8 @@ pub struct WorkerRow {
     pub current_job: Option<String>,
     pub jobs_done: i64,
     pub stopped_at: Option<i64>,
+    /// When it last dropped its caches on `askpro queue restart`.
+    pub reloaded_at: Option<i64>,
 }
 
 pub async fn register(db: &Db, w: &WorkerRow) -> Result<(), StoreError> {
@@ -68,10 +70,44 @@ pub async fn stopped(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
 
 /// Workers that beat since `since` and have not stopped, newest first.
 pub async fn live(db: &Db, since: i64) -> Result<Vec<WorkerRow>, StoreError> {
-    let sql = "SELECT id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done, stopped_at FROM workers \
+    let sql = "SELECT id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done, stopped_at, reloaded_at FROM workers \
         WHERE heartbeat_at >= $1 AND stopped_at IS NULL ORDER BY started_at DESC";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, WorkerRow>(sql)
         .bind(since)
         .fetch_all(pool)
         .await)?)
+}
+
+/// Asks every worker to reload what it caches at its next heartbeat.
+pub async fn request_reload(db: &Db, now: i64) -> Result<(), StoreError> {
+    let sql = "INSERT INTO worker_signals (name, raised_at) VALUES ('reload', $1) \
+        ON CONFLICT (name) DO UPDATE SET raised_at = excluded.raised_at";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// When a reload was last asked for, if ever.
+pub async fn reload_requested_at(db: &Db) -> Result<Option<i64>, StoreError> {
+    let sql = "SELECT raised_at FROM worker_signals WHERE name = 'reload'";
+    Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Records that worker `id` reloaded at `at`.
+pub async fn mark_reloaded(db: &Db, id: &str, at: i64) -> Result<(), StoreError> {
+    let sql = "UPDATE workers SET reloaded_at = $2 WHERE id = $1";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
 }

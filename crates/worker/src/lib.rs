@@ -10,7 +10,7 @@ mod run;
 
 pub use backoff::backoff_ms;
 pub use handler::{Handler, HandlerFuture, JobError, Registry};
-pub use run::{JOB_DEAD_ALERT, Worker, WorkerConfig, WorkerSummary};
+pub use run::{JOB_DEAD_ALERT, ReloadHook, Worker, WorkerConfig, WorkerSummary};
 
 /// The named queues.
 pub const QUEUES: [&str; 5] = ["emails", "sms", "slack", "sync", "default"];

@@ -5,6 +5,7 @@ use crate::handler::{JobError, Registry};
 use askpro_store::jobs::{self, Job};
 use askpro_store::workers::{self, WorkerRow};
 use askpro_store::{Db, StoreError, new_id, now_ms};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -44,6 +45,9 @@ pub struct WorkerSummary {
     pub released: u64,
 }
 
+/// What a worker calls to drop its caches when `askpro queue restart` asks.
+pub type ReloadHook = Arc<dyn Fn() + Send + Sync>;
+
 pub struct Worker {
     pub id: String,
     db: Db,
@@ -51,6 +55,9 @@ pub struct Worker {
     config: WorkerConfig,
     summary: WorkerSummary,
     last_beat: Instant,
+    /// The newest reload request this worker has honoured (its start counts as one).
+    reloaded_at: i64,
+    on_reload: Option<ReloadHook>,
 }
 
 impl Worker {
@@ -62,7 +69,15 @@ impl Worker {
             config,
             summary: WorkerSummary::default(),
             last_beat: Instant::now(),
+            reloaded_at: now_ms(),
+            on_reload: None,
         }
+    }
+
+    /// Calls `hook` whenever an operator asks the workers to reload (`queue restart`).
+    pub fn with_reload(mut self, hook: ReloadHook) -> Worker {
+        self.on_reload = Some(hook);
+        self
     }
 
     /// Runs until `stop` turns true; finishes the job in hand, gives back the rest.
@@ -96,6 +111,7 @@ impl Worker {
             current_job: None,
             jobs_done: 0,
             stopped_at: None,
+            reloaded_at: None,
         };
         workers::register(&self.db, &row).await
     }
@@ -105,7 +121,26 @@ impl Worker {
             self.last_beat = Instant::now();
             workers::heartbeat(&self.db, &self.id, current, self.summary.done, now_ms()).await?;
             jobs::bury_abandoned(&self.db, now_ms()).await?;
+            self.reload_if_asked().await?;
         }
+        Ok(())
+    }
+
+    /// Between jobs, never during one: drops the caches when a reload was asked for
+    /// since the last one, and records it so `queue restart` can tell who did.
+    async fn reload_if_asked(&mut self) -> Result<(), StoreError> {
+        let Some(requested) = workers::reload_requested_at(&self.db).await? else {
+            return Ok(());
+        };
+        if requested <= self.reloaded_at {
+            return Ok(());
+        }
+        if let Some(hook) = &self.on_reload {
+            hook();
+        }
+        self.reloaded_at = now_ms().max(requested);
+        workers::mark_reloaded(&self.db, &self.id, self.reloaded_at).await?;
+        tracing::info!(worker = %self.id, "worker reloaded settings and tenant data");
         Ok(())
     }
 
@@ -183,9 +218,10 @@ impl Worker {
                 self.summary.done += 1;
                 tracing::info!(job_id = %job.id, kind = %job.kind, queue = %job.queue, attempt = job.attempts, duration_ms, "job done");
             }
-            Err(JobError::Retryable(error)) if job.attempts < job.max_attempts => {
-                let retry_at =
-                    now + backoff_ms(job.attempts, uuid::Uuid::new_v4().as_u128() as u64);
+            Err(failure) if job.attempts < job.max_attempts && failure.is_retryable() => {
+                let backoff = backoff_ms(job.attempts, uuid::Uuid::new_v4().as_u128() as u64);
+                let retry_at = now + failure.retry_in_ms(backoff).unwrap_or(backoff);
+                let error = failure.to_string();
                 jobs::fail(&self.db, &job.id, &self.id, &error, Some(retry_at), now).await?;
                 self.summary.retried += 1;
                 tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, %error, retry_in_ms = retry_at - now, "job failed; will retry");

@@ -1,6 +1,6 @@
-//! `askpro worker [status]`, `askpro queue monitor`, `askpro email outbox`.
+//! `askpro worker [status]` and the `askpro email …` commands.
 
-use crate::cli::{EmailCommand, Global, QueueCommand, WorkerAction, WorkerArgs};
+use crate::cli::{EmailCommand, Global, WorkerAction, WorkerArgs};
 use crate::output;
 use anyhow::{Result, bail};
 use askpro_app::App;
@@ -20,7 +20,9 @@ pub fn spawn_worker(
     if !queues.is_empty() {
         config.queues = queues;
     }
-    let worker = Worker::new(app.db.clone(), askpro_app::notify::registry(app), config);
+    let reload = app.clone();
+    let worker = Worker::new(app.db.clone(), askpro_app::notify::registry(app), config)
+        .with_reload(std::sync::Arc::new(move || reload.reload()));
     tokio::spawn(worker.run(stop))
 }
 
@@ -94,62 +96,6 @@ async fn status(global: &Global, app: &App) -> Result<ExitCode> {
     })
 }
 
-pub async fn queue(global: &Global, command: QueueCommand) -> Result<ExitCode> {
-    let QueueCommand::Monitor { queue } = command;
-    if let Some(q) = queue.as_deref().filter(|q| !QUEUES.contains(q)) {
-        bail!("unknown queue `{q}`; queues: {}", QUEUES.join(", "));
-    }
-    let app = super::open_app(global).await?;
-    let now = now_ms();
-    let stats: Vec<_> = jobs::stats(&app.db, now)
-        .await?
-        .into_iter()
-        .filter(|s| queue.as_deref().is_none_or(|q| s.queue == q))
-        .collect();
-    if global.json {
-        output::json(&stats);
-    } else {
-        let rows: Vec<Vec<String>> = stats
-            .iter()
-            .map(|s| {
-                let oldest = s
-                    .oldest_pending_at
-                    .map_or("-".to_owned(), |t| format!("{} s", (now - t) / 1000));
-                vec![
-                    s.queue.clone(),
-                    s.pending.to_string(),
-                    s.running.to_string(),
-                    oldest,
-                    s.done_last_hour.to_string(),
-                    s.failed_attempts_last_hour.to_string(),
-                    s.dead.to_string(),
-                ]
-            })
-            .collect();
-        output::table(
-            &[
-                "QUEUE",
-                "WAITING",
-                "RUNNING",
-                "OLDEST WAITING",
-                "DONE/H",
-                "FAILED/H",
-                "DEAD",
-            ],
-            &rows,
-        );
-    }
-    // Unhealthy: dead jobs, or something waiting for more than five minutes.
-    let unhealthy = stats
-        .iter()
-        .any(|s| s.dead > 0 || s.oldest_pending_at.is_some_and(|t| now - t > 300_000));
-    Ok(if unhealthy {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
 pub async fn email(global: &Global, command: EmailCommand) -> Result<ExitCode> {
     let app = super::open_app(global).await?;
     let (company_id, limit) = match command {
@@ -212,14 +158,20 @@ async fn email_test(global: &Global, app: &App, to: &str) -> Result<ExitCode> {
     let outcome = mailer.send(&mail, backup_only).await;
     let ok = outcome.is_ok();
     let detail = match &outcome {
-        Ok(via) => format!(
-            "accepted by the {} server",
-            if matches!(via, askpro_connectors::smtp::Via::Primary) {
-                "primary"
-            } else {
-                "backup"
-            }
-        ),
+        Ok(sent) => {
+            format!(
+                "accepted by the {} server",
+                if matches!(sent.via, askpro_connectors::smtp::Via::Primary) {
+                    "primary"
+                } else {
+                    "backup"
+                }
+            ) + &sent
+                .primary_failure
+                .as_ref()
+                .map(|e| format!(" (the primary failed: {e})"))
+                .unwrap_or_default()
+        }
         Err(error) => error.to_string(),
     };
     if global.json {

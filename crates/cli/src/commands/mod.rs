@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod german;
 mod jobs;
+mod queue;
 mod serve;
 mod tenant;
 mod token;
@@ -44,7 +45,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(command) => token::run(&global, command).await,
         Command::German(command) => german::run(&global, command),
         Command::Worker(args) => jobs::worker(&global, args).await,
-        Command::Queue(command) => jobs::queue(&global, command).await,
+        Command::Queue(command) => queue::run(&global, command).await,
         Command::Email(command) => jobs::email(&global, command).await,
     }
 }

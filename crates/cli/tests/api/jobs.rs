@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 crate::on_both_databases!(
+    a_reload_request_reaches_each_worker_once,
     a_job_enqueued_twice_under_one_key_exists_once,
     a_failing_job_is_retried_later_and_dies_after_its_last_attempt,
     a_dead_workers_jobs_are_claimed_again_after_the_lease,
@@ -301,4 +302,52 @@ async fn a_stopping_worker_gives_back_what_it_did_not_start(backend: Backend) {
         again.iter().all(|j| j.attempts == 1),
         "a released claim is not an attempt"
     );
+}
+
+async fn a_reload_request_reaches_each_worker_once(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let db = test.connect().await;
+    let reloads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = reloads.clone();
+    let config = WorkerConfig {
+        poll: Duration::from_millis(10),
+        heartbeat: Duration::from_millis(20),
+        ..Default::default()
+    };
+    let worker =
+        Worker::new(db.clone(), Registry::default(), config).with_reload(Arc::new(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }));
+    let id = worker.id.clone();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(rx));
+    let reloaded_at = async |db: &Db| {
+        let live = askpro_store::workers::live(db, 0).await.unwrap();
+        live.iter().find(|w| w.id == id).and_then(|w| w.reloaded_at)
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Started after no request: nothing to reload.
+    assert_eq!(reloads.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(reloaded_at(&db).await, None);
+    for round in 1..=2 {
+        let requested = now_ms() + round;
+        askpro_store::workers::request_reload(&db, requested)
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        while reloaded_at(&db).await.is_none_or(|at| at < requested)
+            && started.elapsed() < Duration::from_secs(5)
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            reloads.load(std::sync::atomic::Ordering::SeqCst),
+            round as usize
+        );
+    }
+    stop.send(true).unwrap();
+    running.await.unwrap().unwrap();
 }

@@ -176,6 +176,19 @@ async fn with_the_primary_down_the_backup_delivers_at_once(backend: Backend) {
         emails::recent(&t.app.db, None, 5).await.unwrap()[0].transport,
         "smtp-backup"
     );
+    // The operators hear of the failing primary from an alert on the `slack` queue.
+    let alerts = jobs::claim(&t.app.db, "slack", "test", 10, 60_000, now_ms())
+        .await
+        .unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].kind, askpro_app::notify::ALERT);
+    assert!(
+        alerts[0]
+            .payload
+            .contains("Der Primärserver nimmt keine E-Mails an, der Backup-Server springt ein"),
+        "{}",
+        alerts[0].payload
+    );
     // Forced to the backup by the operator, while the primary is up and well.
     let Some(primary) = Sink::start() else { return };
     t.app

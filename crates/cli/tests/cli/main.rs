@@ -6,6 +6,7 @@ mod common;
 
 mod config;
 mod german;
+mod queue;
 mod serve;
 mod tenant;
 

@@ -51,6 +51,10 @@ async fn serve_answers_with_the_admin_token_and_stops_on_sigterm() {
     // `serve` runs a job worker in the same process.
     let status = crate::json(&crate::askpro(&db.url, &["--json", "worker", "status"]));
     assert_eq!(status.as_array().map(Vec::len), Some(1), "{status}");
+    // `queue restart` waits until that worker has reloaded its settings.
+    let restart = crate::json(&crate::askpro(&db.url, &["--json", "queue", "restart"]));
+    assert_eq!(restart["not_reloaded"], 0, "{restart}");
+    assert_eq!(restart["workers"][0]["reloaded"], true, "{restart}");
     let pid = child.0.id().to_string();
     assert!(
         Command::new("kill")
