@@ -422,9 +422,17 @@ proptest! {
             let blocked = f.service.blocked_span(slot.start);
             prop_assert!(!busy.iter().any(|b| overlaps(*b, blocked)), "slot {} overlaps", slot.start);
             prop_assert_eq!(request.check_slot(&staff, slot.start), Ok(()));
+            // Compared as instants: on the night the clocks go forward, hours that reach
+            // into the gap end later on the wall clock (the contract moves such times
+            // forward by the gap), so a 03:00 slot can lie inside "01:30-02:30".
             let local = slot.start.to_zoned_datetime(f.tz.clone());
-            let minute = (local.hour() as u16) * 60 + local.minute() as u16;
-            prop_assert!(f.hours.on(local.weekday()).iter().any(|i| i.start <= minute && minute < i.end));
+            let instant = |minute: u16| {
+                let day = local.date().checked_add(i64::from(minute / 1440).days()).unwrap();
+                let m = minute % 1440;
+                let clock = day.at((m / 60) as i8, (m % 60) as i8, 0, 0);
+                f.tz.to_ambiguous_timestamp(clock).compatible().unwrap()
+            };
+            prop_assert!(f.hours.on(local.weekday()).iter().any(|i| instant(i.start) <= slot.start && slot.start < instant(i.end)));
         }
         if let Some(first) = slots.first() {
             let mut booked = staff.clone();
