@@ -13,6 +13,7 @@ pub mod notify;
 pub mod settings;
 pub mod tenant;
 pub mod tokens;
+pub mod voice;
 
 pub use booking::{Actor, AppointmentView};
 pub use context::{App, Clock, DEFAULT_MAIL_FROM};

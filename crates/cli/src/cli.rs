@@ -70,6 +70,138 @@ pub enum Command {
     /// Spoken German: resolve dates and times as callers say them.
     #[command(subcommand)]
     German(GermanCommand),
+    /// Play scripted phone calls against a running server, exactly as Retell would.
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
+    /// Phone calls as Retell reported them.
+    #[command(subcommand)]
+    Calls(CallsCommand),
+    /// Retell webhook deliveries: duplicates, pausing, timings.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// The company's Retell voice agent: import calls, check the webhook, push prompt and voice.
+    #[command(subcommand)]
+    Retell(RetellCommand),
+    /// Scheduled tasks (the server runs them on its own; this runs one now).
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetellCommand {
+    /// Import calls the webhooks missed from Retell's API (idempotent, with transcripts).
+    ImportCalls {
+        /// Calls of the last hour.
+        #[arg(long)]
+        last_hour: bool,
+        /// Calls that started at or after this RFC 3339 time.
+        #[arg(long, conflicts_with = "last_hour")]
+        since: Option<String>,
+        /// Only this company's agent (default: every company's).
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Check that the agent's webhook URL points here and that a signed test delivery is accepted.
+    VerifyWebhook {
+        #[arg(long)]
+        company_id: String,
+    },
+    /// Compose the company's German agent prompt (base + template blocks) and its tools,
+    /// show the difference to what is live, and push it to the Retell LLM.
+    UpdatePrompt {
+        #[arg(long)]
+        company_id: String,
+        /// Template blocks, comma-separated: dialect-robust, slow-speech, cancellation, clear-confirmation.
+        #[arg(long, value_delimiter = ',')]
+        template: Vec<String>,
+        /// Show the difference only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Push voice settings and the call limits (`retell.call_timeout`, `retell.idle_timeout`) to the agent.
+    UpdateVoice {
+        #[arg(long)]
+        company_id: String,
+        /// Speaking speed, 0.5 to 2 (1 is normal; 0.9 is a little slower).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// How quickly the agent answers, 0 to 1.
+        #[arg(long)]
+        responsiveness: Option<f64>,
+        /// How easily callers interrupt the agent, 0 to 1.
+        #[arg(long)]
+        interruption_sensitivity: Option<f64>,
+        /// Voice stability: lower is steadier, 0 to 2.
+        #[arg(long)]
+        temperature: Option<f64>,
+        /// Show the change only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScheduleCommand {
+    /// Run a scheduled task now, e.g. `--command retell:import-calls`.
+    RunNow {
+        #[arg(long)]
+        command: String,
+    },
+    /// The scheduled tasks and how often they run.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SimulateCommand {
+    /// Play a call script (caller turns and function calls; see examples/calls/) against
+    /// a running `askpro serve`: signed function calls, then the call's webhooks.
+    Call(crate::commands::simulate::SimulateCallArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CallsCommand {
+    /// A company's calls, newest first.
+    List {
+        #[arg(long)]
+        company_id: String,
+        /// Only calls that started at or after this RFC 3339 time.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// One call with transcript, analysis and the functions the agent called.
+    Show {
+        call_id: String,
+        #[arg(long)]
+        company_id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebhookCommand {
+    /// Deliveries Retell sent more than once, and bookings made twice in one call.
+    CheckDuplicates {
+        /// Look at the last hour (the default).
+        #[arg(long)]
+        last_hour: bool,
+        /// Look at the last N hours instead.
+        #[arg(long, conflicts_with = "last_hour")]
+        hours: Option<i64>,
+    },
+    /// Hold webhook processing for N minutes: deliveries are still accepted and stored,
+    /// then merged in order. `--duration 0` resumes at once.
+    Pause {
+        /// Minutes.
+        #[arg(long)]
+        duration: i64,
+    },
+    /// p50/p95/p99 of webhook and function handling, from recorded timings.
+    MeasurePerformance {
+        /// Hours to look back.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -23,6 +23,42 @@ pub struct FileConfig {
     pub twilio: TwilioSection,
     #[serde(default)]
     pub slack: SlackSection,
+    #[serde(default)]
+    pub retell: RetellSection,
+}
+
+/// `[retell]`: the Retell account behind the voice agents.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetellSection {
+    /// Signs webhooks and function calls, and authorises REST calls.
+    pub api_key: Option<String>,
+    /// Where REST calls go (default `https://api.retellai.com`).
+    pub base_url: Option<String>,
+    /// Where Retell reaches this server; the agent's webhook is `{public_url}/webhooks/retell`.
+    pub public_url: Option<String>,
+}
+
+/// Retell settings after the environment (`ASKPRO_RETELL_API_KEY`,
+/// `ASKPRO_RETELL_BASE_URL`, `ASKPRO_PUBLIC_URL`) had its say.
+#[derive(Debug, Clone, Default)]
+pub struct RetellConfig {
+    pub api_key: Option<String>,
+    pub base_url: String,
+    pub public_url: Option<String>,
+}
+
+pub fn retell(file: &FileConfig) -> RetellConfig {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    RetellConfig {
+        api_key: env("ASKPRO_RETELL_API_KEY").or_else(|| file.retell.api_key.clone()),
+        base_url: env("ASKPRO_RETELL_BASE_URL")
+            .or_else(|| file.retell.base_url.clone())
+            .unwrap_or_else(|| askpro_connectors::retell::DEFAULT_BASE_URL.to_owned()),
+        public_url: env("ASKPRO_PUBLIC_URL")
+            .or_else(|| file.retell.public_url.clone())
+            .map(|u| u.trim_end_matches('/').to_owned()),
+    }
 }
 
 /// `[slack]`: the incoming webhook for operator alerts.

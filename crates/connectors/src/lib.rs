@@ -2,6 +2,7 @@
 //! typed errors that say whether trying again can help.
 
 mod http;
+pub mod retell;
 pub mod slack;
 pub mod smtp;
 pub mod twilio;

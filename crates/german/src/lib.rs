@@ -5,6 +5,7 @@
 pub mod intent;
 pub mod matcher;
 pub mod phrase;
+pub mod prompt;
 pub mod when;
 
 pub use when::{Grain, Resolution, resolve};

@@ -25,6 +25,8 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Serve `/metrics` without a token (true when bound to loopback).
     pub metrics_public: bool,
+    /// Retell API keys whose signatures webhooks and function calls may carry.
+    pub retell_api_keys: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -33,6 +35,7 @@ impl Default for ServerConfig {
             operator_token: None,
             body_limit: 1024 * 1024,
             metrics_public: true,
+            retell_api_keys: Vec::new(),
         }
     }
 }

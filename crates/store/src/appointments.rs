@@ -68,6 +68,7 @@ pub struct ListFilter {
     pub starts_to: i64,
     pub status: Option<String>,
     pub staff_id: Option<String>,
+    pub customer_phone: Option<String>,
 }
 
 /// Queues writers of one staff member's appointments on PostgreSQL. Two transactions
@@ -220,7 +221,8 @@ pub const LIST_LIMIT: usize = 5000;
 pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, StoreError> {
     let sql = format!(
         "{SELECT} WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at <= $3 \
-         AND ($4 IS NULL OR a.status = $4) AND ($5 IS NULL OR a.staff_id = $5) ORDER BY a.starts_at, st.slug LIMIT {LIST_LIMIT}"
+         AND ($4 IS NULL OR a.status = $4) AND ($5 IS NULL OR a.staff_id = $5) \
+         AND ($6 IS NULL OR a.customer_phone = $6) ORDER BY a.starts_at, st.slug LIMIT {LIST_LIMIT}"
     );
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, AppointmentRow>(
         sqlx::AssertSqlSafe(sql)
@@ -230,6 +232,7 @@ pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, S
     .bind(filter.starts_to)
     .bind(&filter.status)
     .bind(&filter.staff_id)
+    .bind(&filter.customer_phone)
     .fetch_all(pool)
     .await)?)
 }

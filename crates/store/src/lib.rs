@@ -11,6 +11,7 @@ mod error;
 
 pub mod appointments;
 pub mod audit;
+pub mod calls;
 pub mod emails;
 pub mod idempotency;
 pub mod jobs;

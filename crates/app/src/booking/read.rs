@@ -49,6 +49,23 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("unknown appointment `{id}`")))
     }
 
+    /// A caller's booked appointments from now on, by phone number (E.164), soonest first.
+    pub async fn upcoming_of_phone(
+        &self,
+        model: &crate::CompanyModel,
+        phone: &str,
+    ) -> Result<Vec<appointments::AppointmentRow>> {
+        let filter = ListFilter {
+            company_id: model.id().to_owned(),
+            starts_from: self.now_ms(),
+            starts_to: i64::MAX / 2,
+            status: Some("booked".into()),
+            staff_id: None,
+            customer_phone: Some(phone.to_owned()),
+        };
+        Ok(appointments::list(&self.db, &filter).await?)
+    }
+
     pub async fn appointments(
         &self,
         company: &str,
@@ -77,6 +94,7 @@ impl App {
             starts_to: rough_ms(query.to, true),
             status: query.status.clone(),
             staff_id,
+            customer_phone: None,
         };
         let rows = appointments::list(&self.db, &filter).await?;
         if rows.len() >= appointments::LIST_LIMIT {

@@ -35,11 +35,24 @@ pub async fn run(_global: &Global, args: DemoArgs) -> Result<ExitCode> {
     .await?;
     let config = ServerConfig {
         operator_token: Some(operator_token),
+        retell_api_keys: vec![demo_retell_key()],
         ..ServerConfig::default()
     };
-    super::serve::serve(app, config, &args.listen, true).await?;
+    super::serve::serve(app, config, &args.listen, true, None).await?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The Retell key the demo checks signatures with: the configured one, or a fixed demo
+/// key that `askpro simulate call` signs with by default.
+fn demo_retell_key() -> String {
+    std::env::var("ASKPRO_RETELL_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| DEMO_RETELL_KEY.to_owned())
+}
+
+/// Not a secret: it only lets simulated calls into a local demo.
+pub const DEMO_RETELL_KEY: &str = "askpro-demo-retell-key";
 
 async fn fresh_database(file: &Path) -> Result<App> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -97,12 +110,21 @@ Try, in another terminal:
   curl -s -H "Authorization: Bearer $TOKEN" "{api}/appointments?from={today}&to={today_plus}"
   curl -s {base}/metrics
 
+A phone call, as Retell would send it (signed function calls, then the webhooks):
+  {exe} simulate call examples/calls/termin-buchen.toml --url {base} --key {retell_key}
+  {exe} --database-url sqlite://{db} calls list --company-id {company}
+
 Operator commands (same database):
   {exe} --database-url sqlite://{db} tenant show {company}
   {exe} --database-url sqlite://{db} branch show-hours --branch-id schwabing --weeks 4
   {exe} --database-url sqlite://{db} config list
 "#,
         db = args.db_file.display(),
+        retell_key = if demo_retell_key() == DEMO_RETELL_KEY {
+            DEMO_RETELL_KEY
+        } else {
+            "$ASKPRO_RETELL_API_KEY"
+        },
         exe = std::env::current_exe().map_or("askpro".into(), |p| p.display().to_string()),
         today_plus = today.checked_add(jiff::ToSpan::days(14)).unwrap_or(today),
     );

@@ -1,12 +1,15 @@
 //! One file per command group; each has a `run` that returns the process exit code.
 
 mod branch;
+mod calls;
 mod config;
 mod demo;
 mod german;
 mod jobs;
 mod queue;
+mod retell;
 mod serve;
+pub mod simulate;
 mod tenant;
 mod token;
 
@@ -46,6 +49,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::German(command) => german::run(&global, command),
         Command::Worker(args) => jobs::worker(&global, args).await,
         Command::Queue(command) => queue::run(&global, command).await,
+        Command::Simulate(crate::cli::SimulateCommand::Call(args)) => {
+            simulate::call(&global, args).await
+        }
+        Command::Calls(command) => calls::run(&global, command).await,
+        Command::Webhook(command) => calls::webhook(&global, command).await,
+        Command::Retell(command) => retell::run(&global, command).await,
+        Command::Schedule(command) => retell::schedule(&global, command).await,
         Command::Email(command) => jobs::email(&global, command).await,
     }
 }

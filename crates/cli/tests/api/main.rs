@@ -10,6 +10,7 @@ mod bad_input;
 mod concurrency;
 mod jobs;
 mod notifications;
+mod retell;
 mod slack;
 mod sms;
 mod smtp;

@@ -16,6 +16,8 @@ pub enum Backend {
 
 pub const PG_ENV: &str = "ASKPRO_TEST_POSTGRES_URL";
 pub const OPERATOR_TOKEN: &str = "test-operator-token";
+/// The Retell API key the test server checks signatures with.
+pub const RETELL_KEY: &str = "test-retell-key";
 /// Monday 30 November 2026, 08:00 in Berlin: every test's "now".
 pub const NOW: &str = "2026-11-30T07:00:00Z";
 pub const EXAMPLE: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
@@ -149,6 +151,7 @@ impl TestApp {
             operator_token: Some(OPERATOR_TOKEN.into()),
             body_limit: 64 * 1024,
             metrics_public: true,
+            retell_api_keys: vec![RETELL_KEY.into()],
         };
         let state = ServerState::new(app.clone(), config);
         tokio::spawn(askpro_server::serve(

@@ -160,6 +160,41 @@ pub fn confirm_cancellation(f: &AppointmentFacts, today: jiff::civil::Date, a: A
     format!("{core}.{}", email_sentence(f, a))
 }
 
+/// What the agent says about the caller's upcoming appointments: "Ich habe einen Termin
+/// für Sie gefunden: am Dienstag, den 1. Dezember, um 9 Uhr bei Anna Müller für
+/// Damenhaarschnitt." Several are listed and followed by "Um welchen geht es?"; none
+/// gives "Unter Ihrer Telefonnummer habe ich keinen anstehenden Termin gefunden."
+pub fn found_appointments(
+    found: &[AppointmentFacts],
+    today: jiff::civil::Date,
+    a: Address,
+) -> String {
+    let describe = |f: &AppointmentFacts| words(&[&when(&f.start, today), &details(f)]);
+    match found {
+        [] => format!(
+            "Unter {} Telefonnummer habe ich keinen anstehenden Termin gefunden.",
+            match a {
+                Address::Sie => "Ihrer",
+                Address::Du => "deiner",
+            }
+        ),
+        [only] => format!(
+            "Ich habe einen Termin für {} gefunden: {}.",
+            a.accusative(),
+            describe(only)
+        ),
+        several => {
+            let items: Vec<String> = several.iter().map(describe).collect();
+            format!(
+                "Ich habe {} Termine für {} gefunden: {}. Um welchen geht es?",
+                several.len(),
+                a.accusative(),
+                words::join_list(&items, "und")
+            )
+        }
+    }
+}
+
 /// Same day: "Ich habe Ihren Termin am Dienstag, den 1. Dezember, bei Anna Müller für
 /// Damenhaarschnitt von 14:15 Uhr auf 16 Uhr verschoben." Otherwise the old slot, then
 /// "Ihr neuer Termin ist am …" with all details, so the caller hears the new slot whole.

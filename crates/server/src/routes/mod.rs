@@ -3,7 +3,9 @@
 
 mod appointments;
 mod availability;
+mod calls;
 mod health;
+mod retell;
 
 use crate::error::ApiError;
 use crate::{ServerState, metrics};
@@ -37,6 +39,11 @@ pub fn router(state: ServerState) -> Router {
             &format!("{company}/appointments/{{id}}/reschedule"),
             post(appointments::reschedule),
         )
+        .route(&format!("{company}/calls"), get(calls::list))
+        .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))
+        .route("/webhooks/retell", post(retell::webhook))
+        .route("/retell/functions", post(retell::function))
+        .route("/retell/functions/{name}", post(retell::function_named))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(

@@ -1,0 +1,357 @@
+//! The agent's questions about services and free times, and booking: each turns spoken
+//! arguments into the booking service's terms and its outcome into a German sentence.
+
+use super::context::{CallContext, Wanted};
+use super::functions::{arg, refusal};
+use crate::App;
+use crate::booking::{AvailabilityQuery, BookRequest, Customer, SlotView};
+use crate::error::{AppError, Result};
+use askpro_core::SlotRejection;
+use askpro_core::tenant::{Branch, is_e164};
+use askpro_german::phrase::{self, AppointmentFacts, free_times, slot_taken};
+use jiff::{Timestamp, ZonedDateTime};
+use serde_json::{Value, json};
+
+/// Days searched for free times when the caller named no day, and for alternatives.
+const SEARCH_DAYS: u32 = 14;
+/// Offers named at once: more is too much to remember on the phone.
+const OFFERS: usize = 3;
+
+pub fn list_services(ctx: &CallContext, args: &Value) -> Value {
+    let tenant = ctx.model.tenant();
+    let branch = arg(args, "branch").and_then(|b| ctx.branch(Some(b)));
+    let services: Vec<Value> = tenant
+        .services
+        .iter()
+        .filter_map(|service| {
+            let staff: Vec<&str> = tenant
+                .staff
+                .iter()
+                .filter(|s| s.services.contains(&service.slug))
+                .filter(|s| branch.is_none_or(|b| s.branches.contains(&b.slug)))
+                .map(|s| s.name.as_str())
+                .collect();
+            (!staff.is_empty()).then(|| {
+                json!({ "slug": service.slug.as_str(), "name": service.name, "duration_min": service.duration_min,
+                        "price_cents": service.price_cents, "staff": staff })
+            })
+        })
+        .collect();
+    let named: Vec<String> = services
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} Minuten)",
+                s["name"].as_str().unwrap_or(""),
+                s["duration_min"]
+            )
+        })
+        .collect();
+    let result = match named.as_slice() {
+        [] => "Dort bieten wir derzeit leider keine Termine an.".to_owned(),
+        [one] => format!("Wir bieten {one} an."),
+        [init @ .., last] => format!("Wir bieten {} und {last} an.", init.join(", ")),
+    };
+    json!({ "ok": true, "result": result, "services": services })
+}
+
+/// What a booking-related function needs before it can ask the booking service.
+pub(super) struct Target<'c> {
+    pub branch: &'c Branch,
+    pub service: String,
+    pub staff: Option<String>,
+}
+
+/// Branch, service and staff from the arguments, or the question to ask the caller.
+pub(super) fn target<'c>(
+    ctx: &'c CallContext,
+    args: &Value,
+) -> std::result::Result<Target<'c>, Value> {
+    let tenant = ctx.model.tenant();
+    let Some(branch) = ctx.branch(arg(args, "branch")) else {
+        let names: Vec<&str> = tenant.branches.iter().map(|b| b.name.as_str()).collect();
+        return Err(refusal(format!(
+            "An welchem Standort möchten Sie den Termin? Wir sind in {}.",
+            names.join(" und ")
+        )));
+    };
+    let service = match arg(args, "service").and_then(|s| ctx.service_slug(s)) {
+        Some(slug) => slug,
+        None => {
+            let names: Vec<&str> = tenant.services.iter().map(|s| s.name.as_str()).collect();
+            return Err(refusal(format!(
+                "Welche Leistung möchten Sie buchen? Wir bieten {} an.",
+                names.join(", ")
+            )));
+        }
+    };
+    let staff = match arg(args, "staff") {
+        Some(said) => match ctx.staff_slug(said) {
+            Some(slug) => Some(slug),
+            None => {
+                let names: Vec<&str> = tenant.staff.iter().map(|s| s.name.as_str()).collect();
+                return Err(refusal(format!(
+                    "Wen meinen Sie genau? Bei uns arbeiten {}.",
+                    names.join(", ")
+                )));
+            }
+        },
+        None => None,
+    };
+    Ok(Target {
+        branch,
+        service,
+        staff,
+    })
+}
+
+pub fn not_understood_time() -> Value {
+    refusal(
+        "Den Zeitpunkt habe ich leider nicht verstanden. Können Sie mir Tag und Uhrzeit noch einmal sagen?",
+    )
+}
+
+pub async fn check_availability(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    let target = match target(ctx, args) {
+        Ok(t) => t,
+        Err(question) => return Ok(question),
+    };
+    let wanted = match arg(args, "when") {
+        Some(said) => match ctx.wanted(said, target.branch) {
+            Some(w) => Some(w),
+            None => return Ok(not_understood_time()),
+        },
+        None => None,
+    };
+    answer_with_slots(app, ctx, &target, wanted.as_ref()).await
+}
+
+/// Free times matching `wanted` (up to three, spread over it), or the nearest after it.
+pub(super) async fn answer_with_slots(
+    app: &App,
+    ctx: &CallContext,
+    target: &Target<'_>,
+    wanted: Option<&Wanted>,
+) -> Result<Value> {
+    let today = ctx
+        .reference
+        .to_zoned_datetime(ctx.model.zone(target.branch.slug.as_str()));
+    let from = wanted.map_or(today.clone(), |w| w.start.clone());
+    let slots = free_slots(app, ctx, target, &from).await?;
+    let a = ctx.address();
+    let zoned = |s: &SlotView| zoned(ctx, target.branch, s.start_ms);
+    let (picked, result): (Vec<&SlotView>, String) = match wanted {
+        Some(w) if w.exact => {
+            let at = w.start.timestamp().as_millisecond();
+            if let Some(slot) = slots.iter().find(|s| s.start_ms == at) {
+                let text = format!(
+                    "{} ist noch frei. Soll ich den Termin für {} eintragen?",
+                    capitalized_time(&w.start, today.date()),
+                    a_acc(a)
+                );
+                (vec![slot], text)
+            } else {
+                let near = nearest(&slots, at);
+                let alternatives: Vec<ZonedDateTime> = near.iter().map(|s| zoned(s)).collect();
+                (
+                    near,
+                    slot_taken(w.start.clone(), &alternatives, today.date(), a),
+                )
+            }
+        }
+        _ => {
+            let end = wanted
+                .and_then(|w| w.end.as_ref())
+                .map(|e| e.timestamp().as_millisecond());
+            let inside: Vec<&SlotView> = slots
+                .iter()
+                .filter(|s| end.is_none_or(|e| s.start_ms < e))
+                .collect();
+            let picked = if inside.is_empty() {
+                slots.iter().take(OFFERS).collect()
+            } else {
+                spread(&inside)
+            };
+            let times: Vec<ZonedDateTime> = picked.iter().map(|s| zoned(s)).collect();
+            let text = if inside.is_empty() && wanted.is_some() && !picked.is_empty() {
+                format!(
+                    "{} {}",
+                    "Zu dieser Zeit ist leider nichts mehr frei.",
+                    free_times(&times, today.date(), a)
+                )
+            } else {
+                free_times(&times, today.date(), a)
+            };
+            (picked, text)
+        }
+    };
+    Ok(json!({ "ok": !picked.is_empty(), "result": result, "slots": picked }))
+}
+
+/// "Morgen um 9 Uhr" / "Am Freitag, den 4. Dezember, um 9 Uhr".
+fn capitalized_time(at: &ZonedDateTime, today: jiff::civil::Date) -> String {
+    let day = phrase::spoken_date(at.date(), today);
+    let time = format!("um {}", phrase::spoken_time(at.time()));
+    let text = if day.contains(", den ") {
+        format!("{day}, {time}")
+    } else {
+        format!("{day} {time}")
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn a_acc(a: phrase::Address) -> &'static str {
+    match a {
+        phrase::Address::Sie => "Sie",
+        phrase::Address::Du => "dich",
+    }
+}
+
+/// The branch's free slots of the service from `from`'s day on.
+async fn free_slots(
+    app: &App,
+    ctx: &CallContext,
+    target: &Target<'_>,
+    from: &ZonedDateTime,
+) -> Result<Vec<SlotView>> {
+    let query = AvailabilityQuery {
+        service: target.service.clone(),
+        from: from.date(),
+        days: SEARCH_DAYS,
+        branch: Some(target.branch.slug.as_str().to_owned()),
+        staff: target.staff.clone(),
+    };
+    let from_ms = from.timestamp().as_millisecond();
+    let mut slots = app.availability(ctx.model.slug(), &query).await?;
+    slots.retain(|s| s.start_ms >= from_ms);
+    slots.sort_by_key(|s| s.start_ms);
+    // One offer per start time: the caller chooses a time, not a staff member.
+    slots.dedup_by_key(|s| s.start_ms);
+    Ok(slots)
+}
+
+/// First, middle and last: a choice across the whole span, not three neighbours.
+fn spread<'s>(slots: &[&'s SlotView]) -> Vec<&'s SlotView> {
+    if slots.len() <= OFFERS {
+        return slots.to_vec();
+    }
+    let last = slots.len() - 1;
+    vec![slots[0], slots[last / 2], slots[last]]
+}
+
+/// The free times closest to `at` (all of them are at or after the wanted day).
+fn nearest(slots: &[SlotView], at: i64) -> Vec<&SlotView> {
+    let mut by_distance: Vec<&SlotView> = slots.iter().collect();
+    by_distance.sort_by_key(|s| (s.start_ms - at).abs());
+    by_distance.truncate(OFFERS);
+    by_distance.sort_by_key(|s| s.start_ms);
+    by_distance
+}
+
+fn zoned(ctx: &CallContext, branch: &Branch, ms: i64) -> ZonedDateTime {
+    Timestamp::from_millisecond(ms)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(ctx.model.zone(branch.slug.as_str()))
+}
+
+pub async fn book(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    let target = match target(ctx, args) {
+        Ok(t) => t,
+        Err(question) => return Ok(question),
+    };
+    let Some(name) = arg(args, "customer_name") else {
+        return Ok(refusal("Auf welchen Namen darf ich den Termin eintragen?"));
+    };
+    let Some(wanted) = arg(args, "start").and_then(|s| ctx.wanted(s, target.branch)) else {
+        return Ok(not_understood_time());
+    };
+    if !wanted.exact {
+        // A day or a part of it is not yet a time: offer what is free in it.
+        return answer_with_slots(app, ctx, &target, Some(&wanted)).await;
+    }
+    let phone = arg(args, "customer_phone")
+        .filter(|p| is_e164(p))
+        .map(str::to_owned)
+        .or_else(|| ctx.from_number.clone());
+    let request = BookRequest {
+        branch: Some(target.branch.slug.as_str().to_owned()),
+        service: target.service.clone(),
+        staff: target.staff.clone(),
+        start: wanted.start.timestamp(),
+        customer: Customer {
+            name: name.to_owned(),
+            phone,
+            email: arg(args, "customer_email").map(str::to_owned),
+        },
+    };
+    // The call and the arguments make the key: a retried delivery finds the booking.
+    let key = format!(
+        "retell:{}:{}",
+        ctx.call_id,
+        super::functions::hash_args(args)
+    );
+    let actor = crate::Actor::phone(&ctx.call_id);
+    match app
+        .book(ctx.model.slug(), &request, &actor, Some(&key))
+        .await
+    {
+        Ok(outcome) => {
+            let view = outcome.appointment;
+            let today = ctx
+                .reference
+                .to_zoned_datetime(wanted.start.time_zone().clone())
+                .date();
+            let several = ctx.model.tenant().branches.len() > 1;
+            let facts = AppointmentFacts {
+                start: wanted.start.clone(),
+                service_name: &view.service_name,
+                staff_name: &view.staff_name,
+                branch_name: several.then_some(target.branch.name.as_str()),
+                email: view.customer.email.as_deref(),
+            };
+            let result = phrase::confirm_booking(&facts, today, ctx.address());
+            Ok(json!({ "ok": true, "result": result, "appointment": view }))
+        }
+        Err(AppError::SlotUnavailable(reason)) => {
+            let mut answer = answer_with_slots(app, ctx, &target, Some(&wanted)).await?;
+            if reason != SlotRejection::Taken {
+                let text = answer["result"].as_str().unwrap_or_default().to_owned();
+                let why = rejection_sentence(reason);
+                answer["result"] = Value::String(match text.split_once(". ") {
+                    Some((_, rest)) if text.starts_with("Um ") => format!("{why} {rest}"),
+                    _ => format!("{why} {text}"),
+                });
+            }
+            answer["ok"] = Value::Bool(false);
+            Ok(answer)
+        }
+        Err(AppError::Invalid(detail)) if detail.contains("email") => Ok(json!({
+            "ok": false,
+            "result": "Die E-Mail-Adresse scheint nicht zu stimmen. Können Sie sie mir bitte noch einmal buchstabieren?",
+            "detail": detail,
+        })),
+        Err(AppError::Invalid(detail)) => Ok(json!({
+            "ok": false,
+            "result": "Das kann ich so leider nicht buchen. Können Sie mir Leistung, Tag und Uhrzeit noch einmal sagen?",
+            "detail": detail,
+        })),
+        Err(other) => Err(other),
+    }
+}
+
+/// Why a time cannot be booked, in a sentence the caller understands.
+pub(super) fn rejection_sentence(reason: SlotRejection) -> &'static str {
+    match reason {
+        SlotRejection::Closed => "An diesem Tag haben wir leider geschlossen.",
+        SlotRejection::OutsideHours => "Zu dieser Uhrzeit haben wir leider nicht geöffnet.",
+        SlotRejection::TooSoon => "So kurzfristig kann ich leider keinen Termin mehr eintragen.",
+        SlotRejection::TooFarAhead => {
+            "So weit im Voraus kann ich leider noch keine Termine vergeben."
+        }
+        SlotRejection::Taken => "Zu dieser Zeit ist leider schon belegt.",
+    }
+}

@@ -1,0 +1,219 @@
+//! The caller's own appointments by phone: find them by the number they call from, and
+//! cancel or move one — unless the company switched that off (`retell.enable_cancellation`).
+
+use super::answers::{Target, answer_with_slots, not_understood_time, rejection_sentence};
+use super::context::CallContext;
+use super::functions::{arg, refusal};
+use crate::App;
+use crate::booking::AppointmentView;
+use crate::error::{AppError, Result};
+use askpro_core::tenant::is_e164;
+use askpro_german::phrase::{self, AppointmentFacts};
+use askpro_store::appointments::AppointmentRow;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+use serde_json::{Value, json};
+
+fn start_of(row: &AppointmentRow) -> ZonedDateTime {
+    let tz = TimeZone::get(&row.timezone).unwrap_or(TimeZone::UTC);
+    Timestamp::from_millisecond(row.starts_at)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(tz)
+}
+
+fn facts<'a>(row: &'a AppointmentRow, branch_name: Option<&'a str>) -> AppointmentFacts<'a> {
+    AppointmentFacts {
+        start: start_of(row),
+        service_name: &row.service_name,
+        staff_name: &row.staff_name,
+        branch_name: branch_name.map(|_| row.branch_slug.as_str()),
+        email: None,
+    }
+}
+
+fn today(ctx: &CallContext, row: Option<&AppointmentRow>) -> jiff::civil::Date {
+    let tz = row
+        .and_then(|r| TimeZone::get(&r.timezone).ok())
+        .unwrap_or(TimeZone::UTC);
+    ctx.reference.to_zoned_datetime(tz).date()
+}
+
+/// The number to look bookings up by: the one given, else the caller's.
+fn phone_of(ctx: &CallContext, args: &Value) -> Option<String> {
+    arg(args, "customer_phone")
+        .filter(|p| is_e164(p))
+        .map(str::to_owned)
+        .or_else(|| ctx.from_number.clone())
+}
+
+fn views(rows: &[AppointmentRow]) -> Vec<AppointmentView> {
+    rows.iter().map(AppointmentView::from).collect()
+}
+
+pub async fn find(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    let Some(phone) = phone_of(ctx, args) else {
+        return Ok(refusal(
+            "Unter welcher Telefonnummer haben Sie den Termin gebucht?",
+        ));
+    };
+    let rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
+    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r, None)).collect();
+    let result = phrase::found_appointments(&facts, today(ctx, rows.first()), ctx.address());
+    Ok(json!({ "ok": !rows.is_empty(), "result": result, "appointments": views(&rows) }))
+}
+
+/// The polite answer when the company does not cancel or move by phone.
+async fn switched_off(app: &App, ctx: &CallContext) -> Result<Option<Value>> {
+    let on = app
+        .setting("retell.enable_cancellation", Some(ctx.model.slug()))
+        .await?
+        .value
+        .as_bool();
+    Ok((!on).then(|| {
+        refusal(match ctx.address() {
+            phrase::Address::Sie => "Absagen oder verschieben kann ich Termine am Telefon leider nicht. Antworten Sie dazu einfach auf Ihre Bestätigungs-E-Mail, oder wir rufen Sie zurück – soll ich das für Sie notieren?",
+            phrase::Address::Du => "Absagen oder verschieben kann ich Termine am Telefon leider nicht. Antworte dazu einfach auf deine Bestätigungs-E-Mail, oder wir rufen dich zurück – soll ich das für dich notieren?",
+        })
+    }))
+}
+
+/// The appointment the caller means: by id, or among theirs the one at `when_key`'s time
+/// (or their only one). Otherwise the question to ask.
+async fn pick(
+    app: &App,
+    ctx: &CallContext,
+    args: &Value,
+    when_key: &str,
+) -> Result<std::result::Result<AppointmentRow, Value>> {
+    if let Some(id) = arg(args, "appointment_id") {
+        let row = askpro_store::appointments::get(&app.db, ctx.model.id(), id).await?;
+        return Ok(match row.filter(|r| r.status == "booked") {
+            Some(row) => Ok(row),
+            None => Err(refusal("Diesen Termin finde ich leider nicht mehr.")),
+        });
+    }
+    let Some(phone) = phone_of(ctx, args) else {
+        return Ok(Err(refusal(
+            "Unter welcher Telefonnummer haben Sie den Termin gebucht?",
+        )));
+    };
+    let mut rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
+    if let Some(said) = arg(args, when_key) {
+        let Some(branch) = rows
+            .first()
+            .and_then(|r| ctx.branch(Some(&r.branch_slug)))
+            .or_else(|| ctx.branch(None))
+        else {
+            return Ok(Err(not_understood_time()));
+        };
+        let Some(wanted) = ctx.wanted(said, branch) else {
+            return Ok(Err(not_understood_time()));
+        };
+        let from = wanted.start.timestamp().as_millisecond();
+        let to = match (&wanted.end, wanted.exact) {
+            (_, true) => from + 60_000,
+            (Some(end), false) => end.timestamp().as_millisecond(),
+            (None, false) => from + 86_400_000,
+        };
+        rows.retain(|r| (from..to).contains(&r.starts_at));
+    }
+    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r, None)).collect();
+    Ok(match rows.len() {
+        1 => Ok(rows.remove(0)),
+        0 => Err(refusal(phrase::found_appointments(
+            &[],
+            today(ctx, None),
+            ctx.address(),
+        ))),
+        _ => Err(json!({
+            "ok": false,
+            "result": phrase::found_appointments(&facts, today(ctx, rows.first()), ctx.address()),
+            "appointments": views(&rows),
+        })),
+    })
+}
+
+pub async fn cancel(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    if let Some(answer) = switched_off(app, ctx).await? {
+        return Ok(answer);
+    }
+    let row = match pick(app, ctx, args, "when").await? {
+        Ok(row) => row,
+        Err(question) => return Ok(question),
+    };
+    let actor = crate::Actor::phone(&ctx.call_id);
+    let view = app
+        .cancel(ctx.model.slug(), &row.id, arg(args, "reason"), &actor)
+        .await?;
+    let mut f = facts(&row, None);
+    f.email = row.customer_email.as_deref();
+    let result = phrase::confirm_cancellation(&f, today(ctx, Some(&row)), ctx.address());
+    Ok(json!({ "ok": true, "result": result, "appointment": view }))
+}
+
+pub async fn reschedule(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    if let Some(answer) = switched_off(app, ctx).await? {
+        return Ok(answer);
+    }
+    let row = match pick(app, ctx, args, "when_old").await? {
+        Ok(row) => row,
+        Err(question) => return Ok(question),
+    };
+    let Some(branch) = ctx.branch(Some(&row.branch_slug)) else {
+        return Ok(refusal("Diesen Termin finde ich leider nicht mehr."));
+    };
+    let target = Target {
+        branch,
+        service: row.service_slug.clone(),
+        staff: None,
+    };
+    let Some(wanted) = arg(args, "new_start").and_then(|s| ctx.wanted(s, branch)) else {
+        return Ok(not_understood_time());
+    };
+    if !wanted.exact {
+        return answer_with_slots(app, ctx, &target, Some(&wanted)).await;
+    }
+    let actor = crate::Actor::phone(&ctx.call_id);
+    let moved = app
+        .reschedule(
+            ctx.model.slug(),
+            &row.id,
+            wanted.start.timestamp(),
+            None,
+            &actor,
+        )
+        .await;
+    match moved {
+        Ok(view) => {
+            let f = AppointmentFacts {
+                start: wanted.start.clone(),
+                service_name: &view.service_name,
+                staff_name: &view.staff_name,
+                branch_name: None,
+                email: view.customer.email.as_deref(),
+            };
+            let result = phrase::confirm_reschedule(
+                start_of(&row),
+                &f,
+                today(ctx, Some(&row)),
+                ctx.address(),
+            );
+            Ok(json!({ "ok": true, "result": result, "appointment": view }))
+        }
+        Err(AppError::SlotUnavailable(reason)) => {
+            let mut answer = answer_with_slots(app, ctx, &target, Some(&wanted)).await?;
+            let text = answer["result"].as_str().unwrap_or_default().to_owned();
+            let text = if reason == askpro_core::SlotRejection::Taken {
+                text
+            } else {
+                format!("{} {text}", rejection_sentence(reason))
+            };
+            answer["result"] = Value::String(format!(
+                "{text} Ihr bisheriger Termin bleibt bis dahin bestehen."
+            ));
+            answer["ok"] = Value::Bool(false);
+            Ok(answer)
+        }
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,23 @@
+//! The voice agent's backend (Retell): signed webhooks merged into call records, and the
+//! functions the agent calls during a call, answered in German it can say as it is.
+
+mod answers;
+mod calls;
+mod context;
+mod functions;
+mod import;
+mod manage;
+mod merge;
+pub mod signature;
+mod tools;
+mod webhook;
+
+pub use calls::CallView;
+pub use context::CallContext;
+pub use functions::{FUNCTIONS, VoiceError};
+pub use import::ImportReport;
+pub use tools::tool_definitions;
+pub use webhook::Accepted;
+
+/// The event `askpro retell verify-webhook` sends: acknowledged, never stored.
+pub const SELF_TEST_EVENT: &str = "askpro_selftest";

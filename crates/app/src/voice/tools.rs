@@ -1,0 +1,108 @@
+//! The agent's tool definitions (Retell "custom" tools), generated from our functions:
+//! name, what it does, where Retell sends it, and the JSON schema of its arguments.
+
+use serde_json::{Value, json};
+
+fn text(description: &str) -> Value {
+    json!({ "type": "string", "description": description })
+}
+
+const WHEN: &str = "Zeitangabe so, wie der Anrufer sie sagt (z. B. \"nächsten Dienstag um Viertel drei\", \"Sonnabend vormittags\"), oder RFC 3339.";
+
+/// (name, description, properties, required) of each function.
+fn specs() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
+    vec![
+        (
+            "list_services",
+            "Leistungen mit Dauer und den Mitarbeitenden, die sie anbieten.",
+            json!({ "branch": text("Standort, falls genannt.") }),
+            vec![],
+        ),
+        (
+            "check_availability",
+            "Bis zu drei freie Termine für eine Leistung, passend zur Zeitangabe; sonst die nächsten freien.",
+            json!({ "service": text("Die gewünschte Leistung, wie der Anrufer sie nennt."), "when": text(WHEN),
+                    "staff": text("Gewünschte Person, falls genannt."), "branch": text("Standort, falls genannt.") }),
+            vec!["service"],
+        ),
+        (
+            "book_appointment",
+            "Bucht einen Termin, nachdem der Anrufer Leistung, Zeit und Namen bestätigt hat.",
+            json!({ "service": text("Die Leistung."), "start": text(WHEN), "staff": text("Gewünschte Person, falls genannt."),
+                    "branch": text("Standort, falls genannt."), "customer_name": text("Vor- und Nachname des Anrufers."),
+                    "customer_email": text("E-Mail-Adresse für die Bestätigung, falls genannt."),
+                    "customer_phone": text("Telefonnummer, nur wenn sie von der Anrufernummer abweicht (E.164).") }),
+            vec!["service", "start", "customer_name"],
+        ),
+        (
+            "find_appointments",
+            "Die anstehenden Termine des Anrufers, gefunden über seine Telefonnummer.",
+            json!({ "customer_phone": text("Nur wenn der Termin unter einer anderen Nummer gebucht wurde (E.164).") }),
+            vec![],
+        ),
+        (
+            "cancel_appointment",
+            "Sagt einen Termin des Anrufers ab.",
+            json!({ "appointment_id": text("Id aus find_appointments, falls bekannt."), "when": text(WHEN),
+                    "reason": text("Grund, falls genannt.") }),
+            vec![],
+        ),
+        (
+            "reschedule_appointment",
+            "Verschiebt einen Termin des Anrufers; ist die neue Zeit belegt, bleibt der alte Termin.",
+            json!({ "appointment_id": text("Id aus find_appointments, falls bekannt."),
+                    "when_old": text("Der bisherige Termin, wie der Anrufer ihn nennt."), "new_start": text(WHEN) }),
+            vec!["new_start"],
+        ),
+    ]
+}
+
+/// Retell custom tools pointing at `{public_url}/retell/functions/{name}`.
+pub fn tool_definitions(public_url: &str) -> Vec<Value> {
+    let base = public_url.trim_end_matches('/');
+    specs()
+        .into_iter()
+        .map(|(name, description, properties, required)| {
+            let changes = matches!(
+                name,
+                "book_appointment" | "cancel_appointment" | "reschedule_appointment"
+            );
+            json!({
+                "type": "custom",
+                "name": name,
+                "description": description,
+                "url": format!("{base}/retell/functions/{name}"),
+                "method": "POST",
+                "parameters": { "type": "object", "properties": properties, "required": required },
+                "speak_during_execution": changes,
+                "execution_message_description": "Einen Moment bitte, ich trage das ein.",
+                "speak_after_execution": true,
+                "timeout_ms": 10_000,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::voice::FUNCTIONS;
+
+    #[test]
+    fn every_function_has_an_object_schema_and_its_url() {
+        let tools = tool_definitions("https://askpro.example/");
+        let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, FUNCTIONS);
+        for tool in &tools {
+            assert_eq!(tool["parameters"]["type"], "object");
+            let name = tool["name"].as_str().unwrap();
+            assert_eq!(
+                tool["url"],
+                format!("https://askpro.example/retell/functions/{name}")
+            );
+            for required in tool["parameters"]["required"].as_array().unwrap() {
+                assert!(tool["parameters"]["properties"][required.as_str().unwrap()].is_object());
+            }
+        }
+    }
+}

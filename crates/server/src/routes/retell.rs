@@ -1,0 +1,127 @@
+//! Retell's two doors: call webhooks and the agent's function calls. Both check the
+//! signature on the raw bytes before reading anything; an unsigned or stale request is
+//! refused with 401 and nothing is stored.
+
+use crate::ServerState;
+use crate::error::ApiError;
+use crate::extract::{PathParams, RawBody};
+use askpro_app::voice::{SELF_TEST_EVENT, VoiceError, signature};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::Value;
+
+fn verified(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+    let keys: Vec<&str> = state
+        .config
+        .retell_api_keys
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if keys.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "retell_not_configured",
+            "no Retell API key is configured (ASKPRO_RETELL_API_KEY), so no signature can be checked",
+        ));
+    }
+    let header = headers
+        .get("x-retell-signature")
+        .and_then(|v| v.to_str().ok());
+    signature::verify(&keys, body, header, askpro_store::now_ms()).map_err(|e| {
+        tracing::warn!(reason = %e, "Retell request refused");
+        ApiError::new(StatusCode::UNAUTHORIZED, "invalid_signature", e.to_string())
+    })
+}
+
+/// Stores the delivery, answers at once, and merges it into its call in the background.
+pub async fn webhook(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<StatusCode, ApiError> {
+    verified(&state, &headers, &body)?;
+    // `askpro retell verify-webhook` proves the path and key work; it is no call.
+    if serde_json::from_slice::<Value>(&body).is_ok_and(|v| v["event"] == SELF_TEST_EVENT) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let accepted = state.app.accept_retell_event(&body).await?;
+    tracing::info!(call_id = %accepted.call_id, event = %accepted.event, first_time = accepted.first_time, "Retell event stored");
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        if let Err(error) = app.process_retell_events().await {
+            tracing::error!(%error, "merging Retell events failed; they stay queued");
+        }
+    });
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn function_named(
+    State(state): State<ServerState>,
+    PathParams(name): PathParams<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<Value>, ApiError> {
+    answer(&state, Some(name), &headers, &body).await
+}
+
+pub async fn function(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<Value>, ApiError> {
+    answer(&state, None, &headers, &body).await
+}
+
+async fn answer(
+    state: &ServerState,
+    name: Option<String>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Json<Value>, ApiError> {
+    verified(state, headers, body)?;
+    let request: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    let name = name
+        .or_else(|| request["name"].as_str().map(str::to_owned))
+        .ok_or_else(|| ApiError::invalid("the function call names no function (`name`)"))?;
+    let args = match &request["args"] {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => request["args"].clone(),
+        // Some tool setups send the arguments as JSON text.
+        Value::String(text) => serde_json::from_str(text)
+            .map_err(|_| ApiError::invalid("`args` must be a JSON object"))?,
+        _ => return Err(ApiError::invalid("`args` must be a JSON object")),
+    };
+    match state
+        .app
+        .call_function(&name, &args, &request["call"])
+        .await
+    {
+        Ok(answer) => Ok(Json(answer)),
+        Err(VoiceError::UnknownTenant { to, agent }) => {
+            let call_id = request["call"]["call_id"].as_str().unwrap_or("?");
+            tracing::warn!(call_id, to_number = %to, agent_id = %agent, "function call for an unknown tenant");
+            Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_tenant",
+                format!("no branch has the number {to} and no company the agent {agent}"),
+            ))
+        }
+        Err(e @ VoiceError::UnknownFunction(_)) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_function",
+            e.to_string(),
+        )),
+        Err(VoiceError::App(e)) => Err(e.into()),
+        Err(VoiceError::Retell(e)) => {
+            tracing::error!(error = %e, "Retell API failed during a function call");
+            Err(ApiError::internal())
+        }
+    }
+}

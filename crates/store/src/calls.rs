@@ -1,0 +1,360 @@
+//! Phone calls from Retell: webhook deliveries as they arrived, the calls they describe,
+//! and the agent's function calls with their answers and timings.
+//!
+//! A delivery is stored raw before anything else happens to it, so an accepted event is
+//! never lost; lifecycle events are stored once per event and call (Retell retries up to
+//! three times), and the duplicates are counted. Processing merges the stored events into
+//! `calls` in the order they arrived, one at a time.
+
+use crate::{Db, StoreError, WriteTx, on_pool, on_tx};
+use serde::Serialize;
+
+/// A delivery as received.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub id: &'a str,
+    /// `event:call_id`, or `None` for events that repeat (transcript updates).
+    pub dedup_key: Option<&'a str>,
+    pub event: &'a str,
+    pub call_id: &'a str,
+    pub body: &'a str,
+    pub received_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct EventRow {
+    pub seq: i64,
+    pub id: String,
+    pub event: String,
+    pub call_id: String,
+    pub body: String,
+    pub received_at: i64,
+    pub processed_at: Option<i64>,
+    pub handling_ms: Option<i64>,
+    pub duplicates: i64,
+    pub error: Option<String>,
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, id, event, call_id, body, received_at, processed_at, handling_ms, duplicates, error";
+
+/// Stores a delivery; false when the same event of the same call was stored before
+/// (then only its duplicate count goes up).
+pub async fn insert_event(db: &Db, e: &NewEvent<'_>) -> Result<bool, StoreError> {
+    let insert = "INSERT INTO retell_events (id, dedup_key, event, call_id, body, received_at, duplicates) \
+        VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (dedup_key) DO NOTHING";
+    let mut tx = db.begin_write().await?;
+    let inserted = on_tx!(&mut tx, |conn| sqlx::query(insert)
+        .bind(e.id)
+        .bind(e.dedup_key)
+        .bind(e.event)
+        .bind(e.call_id)
+        .bind(e.body)
+        .bind(e.received_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if inserted == 0 {
+        let count = "UPDATE retell_events SET duplicates = duplicates + 1 WHERE dedup_key = $1";
+        on_tx!(&mut tx, |conn| sqlx::query(count)
+            .bind(e.dedup_key)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    tx.commit().await?;
+    Ok(inserted == 1)
+}
+
+/// Unprocessed deliveries, oldest first.
+pub async fn pending_events(db: &Db, limit: i64) -> Result<Vec<EventRow>, StoreError> {
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM retell_events WHERE processed_at IS NULL ORDER BY seq LIMIT $1"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, EventRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Takes the processing turn: on PostgreSQL a transaction-scoped lock, so two servers
+/// never merge events at the same time; SQLite has one writer anyway.
+pub async fn lock_processing(tx: &mut WriteTx) -> Result<(), StoreError> {
+    if let WriteTx::Postgres(tx) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(1002, 0)")
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Marks a delivery processed, if nobody did before; false when someone did.
+pub async fn mark_processed(
+    tx: &mut WriteTx,
+    seq: i64,
+    at: i64,
+    handling_ms: i64,
+    error: Option<&str>,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE retell_events SET processed_at = $2, handling_ms = $3, error = $4 \
+        WHERE seq = $1 AND processed_at IS NULL";
+    let n = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(seq)
+        .bind(at)
+        .bind(handling_ms)
+        .bind(error)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A call as stored: the merged call object plus the fields worth querying.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct CallRow {
+    pub call_id: String,
+    pub company_id: Option<String>,
+    pub branch_slug: Option<String>,
+    pub agent_id: Option<String>,
+    pub direction: Option<String>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub call_status: Option<String>,
+    pub start_timestamp: Option<i64>,
+    pub end_timestamp: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub disconnection_reason: Option<String>,
+    pub call_successful: Option<i64>,
+    pub user_sentiment: Option<String>,
+    pub data: String,
+    pub last_event: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const CALL_COLUMNS: &str = "call_id, company_id, branch_slug, agent_id, direction, from_number, to_number, \
+    call_status, start_timestamp, end_timestamp, duration_ms, disconnection_reason, call_successful, \
+    user_sentiment, data, last_event, created_at, updated_at";
+
+pub async fn get_call(tx: &mut WriteTx, call_id: &str) -> Result<Option<CallRow>, StoreError> {
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE call_id = $1");
+    Ok(on_tx!(tx, |conn| sqlx::query_as::<_, CallRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(call_id)
+    .fetch_optional(conn)
+    .await)?)
+}
+
+/// Inserts or replaces the call.
+pub async fn save_call(tx: &mut WriteTx, c: &CallRow) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO calls ({CALL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+        ON CONFLICT (call_id) DO UPDATE SET company_id = excluded.company_id, branch_slug = excluded.branch_slug, \
+        agent_id = excluded.agent_id, direction = excluded.direction, from_number = excluded.from_number, \
+        to_number = excluded.to_number, call_status = excluded.call_status, start_timestamp = excluded.start_timestamp, \
+        end_timestamp = excluded.end_timestamp, duration_ms = excluded.duration_ms, \
+        disconnection_reason = excluded.disconnection_reason, call_successful = excluded.call_successful, \
+        user_sentiment = excluded.user_sentiment, data = excluded.data, last_event = excluded.last_event, \
+        updated_at = excluded.updated_at"
+    );
+    on_tx!(tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&c.call_id)
+        .bind(&c.company_id)
+        .bind(&c.branch_slug)
+        .bind(&c.agent_id)
+        .bind(&c.direction)
+        .bind(&c.from_number)
+        .bind(&c.to_number)
+        .bind(&c.call_status)
+        .bind(c.start_timestamp)
+        .bind(c.end_timestamp)
+        .bind(c.duration_ms)
+        .bind(&c.disconnection_reason)
+        .bind(c.call_successful)
+        .bind(&c.user_sentiment)
+        .bind(&c.data)
+        .bind(&c.last_event)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A company's calls that started at or after `since`, newest first.
+pub async fn list_calls(
+    db: &Db,
+    company_id: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<CallRow>, StoreError> {
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE company_id = $1 AND COALESCE(start_timestamp, created_at) >= $2 \
+        ORDER BY COALESCE(start_timestamp, created_at) DESC LIMIT $3"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, CallRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(company_id)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// One call of a company.
+pub async fn find_call(
+    db: &Db,
+    company_id: &str,
+    call_id: &str,
+) -> Result<Option<CallRow>, StoreError> {
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE company_id = $1 AND call_id = $2");
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, CallRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(company_id)
+    .bind(call_id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// Lifecycle deliveries that came more than once since `since`.
+pub async fn duplicate_events(db: &Db, since: i64) -> Result<Vec<EventRow>, StoreError> {
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM retell_events WHERE duplicates > 0 AND received_at >= $1 ORDER BY seq"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, EventRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// How long webhook processing took, per processed delivery since `since`.
+pub async fn webhook_timings(db: &Db, since: i64) -> Result<Vec<i64>, StoreError> {
+    let sql =
+        "SELECT handling_ms FROM retell_events WHERE handling_ms IS NOT NULL AND received_at >= $1";
+    Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// An answered function call.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct FunctionCallRow {
+    pub id: String,
+    pub call_id: String,
+    pub company_id: Option<String>,
+    pub name: String,
+    pub args: String,
+    pub dedup_key: Option<String>,
+    pub answer: String,
+    pub ok: i64,
+    pub duration_ms: i64,
+    pub created_at: i64,
+}
+
+const FUNCTION_COLUMNS: &str =
+    "id, call_id, company_id, name, args, dedup_key, answer, ok, duration_ms, created_at";
+
+/// The first answer given under `dedup_key`.
+pub async fn function_answer(
+    db: &Db,
+    dedup_key: &str,
+) -> Result<Option<FunctionCallRow>, StoreError> {
+    let sql = format!("SELECT {FUNCTION_COLUMNS} FROM retell_function_calls WHERE dedup_key = $1");
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, FunctionCallRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(dedup_key)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// Records an answer; false when one under the same key was recorded first.
+pub async fn record_function_call(db: &Db, f: &FunctionCallRow) -> Result<bool, StoreError> {
+    let sql = format!(
+        "INSERT INTO retell_function_calls ({FUNCTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        ON CONFLICT (dedup_key) DO NOTHING"
+    );
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&f.id)
+        .bind(&f.call_id)
+        .bind(&f.company_id)
+        .bind(&f.name)
+        .bind(&f.args)
+        .bind(&f.dedup_key)
+        .bind(&f.answer)
+        .bind(f.ok)
+        .bind(f.duration_ms)
+        .bind(f.created_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// The function calls of one call, in order.
+pub async fn functions_of_call(db: &Db, call_id: &str) -> Result<Vec<FunctionCallRow>, StoreError> {
+    let sql = format!(
+        "SELECT {FUNCTION_COLUMNS} FROM retell_function_calls WHERE call_id = $1 ORDER BY created_at, id"
+    );
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, FunctionCallRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(call_id)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// (function name, duration) of every function call since `since`.
+pub async fn function_timings(db: &Db, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = "SELECT name, duration_ms FROM retell_function_calls WHERE created_at >= $1";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, (String, i64)>(
+        sql
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Holds webhook processing until `until` (Unix ms); deliveries are still stored.
+pub async fn pause_until(db: &Db, until: i64) -> Result<(), StoreError> {
+    let sql = "INSERT INTO worker_signals (name, raised_at) VALUES ('webhook_pause', $1) \
+        ON CONFLICT (name) DO UPDATE SET raised_at = excluded.raised_at";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(until)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// Until when webhook processing is paused, if it ever was.
+pub async fn paused_until(db: &Db) -> Result<Option<i64>, StoreError> {
+    let sql = "SELECT raised_at FROM worker_signals WHERE name = 'webhook_pause'";
+    Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Calls since `since` in which more than one appointment was booked by phone.
+pub async fn repeated_bookings(db: &Db, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = "SELECT source_ref, COUNT(*) FROM appointments WHERE source = 'phone' AND created_at >= $1 \
+        AND source_ref IS NOT NULL GROUP BY source_ref HAVING COUNT(*) > 1 ORDER BY source_ref";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, (String, i64)>(
+        sql
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await)?)
+}
