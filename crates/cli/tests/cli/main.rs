@@ -7,6 +7,7 @@ mod common;
 mod config;
 mod german;
 mod queue;
+mod retell;
 mod serve;
 mod tenant;
 
