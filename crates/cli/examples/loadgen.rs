@@ -4,6 +4,9 @@
 //!
 //! `loadgen --base URL --token T availability --company C [--connections 32] [--seconds 10]`
 //! `loadgen --base URL --token T book --company load-test [--connections 32] [--seconds 10]`
+//! `loadgen … voice-availability` / `loadgen … voice-book`: the voice agent's
+//! `check_availability` and `book_appointment`, signed with `ASKPRO_RETELL_API_KEY` as
+//! Retell signs them.
 
 use clap::{Parser, Subcommand};
 use std::sync::Arc;
@@ -20,6 +23,10 @@ struct Args {
     connections: usize,
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
     seconds: u64,
+    /// Pause after each answer, per connection: a caller talking between function calls.
+    /// 0 (the default) sends back to back, which measures throughput.
+    #[arg(long, default_value_t = 0)]
+    pause_ms: u64,
     #[command(subcommand)]
     mode: Mode,
 }
@@ -35,6 +42,14 @@ enum Mode {
     Book {
         #[arg(long, default_value = "load-test")]
         company: String,
+    },
+    /// `check_availability` for "morgen um 10 Uhr" (Damenhaarschnitt at the salon's Mitte branch).
+    VoiceAvailability,
+    /// `book_appointment`, each call a distinct slot of the load-test company, starting
+    /// `--days-ahead` days from now (runs that share slots would only measure refusals).
+    VoiceBook {
+        #[arg(long, default_value_t = 30)]
+        days_ahead: i64,
     },
 }
 
@@ -58,8 +73,12 @@ async fn main() {
         .tomorrow()
         .expect("date");
     let started = Instant::now();
+    let pause = Duration::from_millis(args.pause_ms);
     let mut workers = Vec::new();
-    for _ in 0..args.connections {
+    for index in 0..args.connections {
+        // Paced connections start spread over one pause: independent callers are not
+        // in lock-step.
+        let stagger = pause * index as u32 / args.connections.max(1) as u32;
         let (client, counter, base, token, mode) = (
             client.clone(),
             counter.clone(),
@@ -72,6 +91,7 @@ async fn main() {
                 latencies_us: Vec::new(),
                 errors: 0,
             };
+            tokio::time::sleep(stagger).await;
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let request = build(&client, &base, &token, &mode, n, tomorrow);
@@ -84,6 +104,9 @@ async fn main() {
                 };
                 outcome.latencies_us.push(sent.elapsed().as_micros() as u64);
                 outcome.errors += u64::from(!ok);
+                if pause > Duration::ZERO {
+                    tokio::time::sleep(pause).await;
+                }
             }
             outcome
         }));
@@ -96,6 +119,49 @@ async fn main() {
         errors += outcome.errors;
     }
     report(&args, latencies, errors, started.elapsed());
+}
+
+/// A function call as Retell sends it: `{name, args, call}`, signed.
+fn function_call(
+    client: &reqwest::Client,
+    base: &str,
+    name: &str,
+    args: serde_json::Value,
+    to_number: &str,
+    n: u64,
+) -> reqwest::RequestBuilder {
+    let key = std::env::var("ASKPRO_RETELL_API_KEY").expect("ASKPRO_RETELL_API_KEY");
+    let call = serde_json::json!({
+        "call_id": format!("load-{}-{n}", std::process::id()), "call_type": "phone_call",
+        "agent_id": "agent_load", "call_status": "ongoing", "from_number": "+4915100000000",
+        "to_number": to_number, "start_timestamp": jiff::Timestamp::now().as_millisecond(),
+    });
+    let body = serde_json::json!({ "name": name, "args": args, "call": call }).to_string();
+    let now = jiff::Timestamp::now().as_millisecond();
+    client
+        .post(format!("{base}/retell/functions/{name}"))
+        .header("content-type", "application/json")
+        .header(
+            "x-retell-signature",
+            askpro_app::voice::signature::sign(&key, body.as_bytes(), now),
+        )
+        .body(body)
+}
+
+/// Request n's own quarter hour among the load-test company's 20 staff.
+fn distinct_slot(n: u64, first_day: jiff::civil::Date) -> (String, jiff::ZonedDateTime) {
+    let (staff, index) = (n % 20, n / 20);
+    let day = first_day
+        .checked_add(jiff::ToSpan::days((index / 96) as i64))
+        .expect("date");
+    let minute = (index % 96) * 15;
+    let start = format!("{day}T{:02}:{:02}:00", minute / 60, minute % 60);
+    let start = start
+        .parse::<jiff::civil::DateTime>()
+        .expect("datetime")
+        .in_tz("Europe/Berlin")
+        .expect("tz");
+    (format!("s{staff:02}"), start)
 }
 
 fn build(
@@ -114,20 +180,9 @@ fn build(
             client.get(url).bearer_auth(token)
         }
         Mode::Book { company } => {
-            // 20 staff × 96 quarter hours a day: request n takes its own slot.
-            let (staff, index) = (n % 20, n / 20);
-            let day = first_day
-                .checked_add(jiff::ToSpan::days((index / 96) as i64))
-                .expect("date");
-            let minute = (index % 96) * 15;
-            let start = format!("{day}T{:02}:{:02}:00", minute / 60, minute % 60);
-            let start = start
-                .parse::<jiff::civil::DateTime>()
-                .expect("datetime")
-                .in_tz("Europe/Berlin")
-                .expect("tz");
+            let (staff, start) = distinct_slot(n, first_day);
             let body = serde_json::json!({
-                "service": "slot", "staff": format!("s{staff:02}"),
+                "service": "slot", "staff": staff,
                 "start": start.timestamp().to_string(),
                 "customer": {"name": format!("Last {n}")}
             });
@@ -135,6 +190,20 @@ fn build(
                 .post(format!("{base}/api/v1/companies/{company}/appointments"))
                 .bearer_auth(token)
                 .json(&body)
+        }
+        Mode::VoiceAvailability => {
+            let args =
+                serde_json::json!({ "service": "Damenhaarschnitt", "when": "morgen um 10 Uhr" });
+            function_call(client, base, "check_availability", args, "+493012345678", n)
+        }
+        Mode::VoiceBook { days_ahead } => {
+            let later = first_day
+                .checked_add(jiff::ToSpan::days(*days_ahead))
+                .expect("date");
+            let (staff, start) = distinct_slot(n, later);
+            let args = serde_json::json!({ "service": "slot", "staff": staff,
+                "start": start.timestamp().to_string(), "customer_name": format!("Last {n}") });
+            function_call(client, base, "book_appointment", args, "+493000000001", n)
         }
     }
 }
@@ -151,9 +220,16 @@ fn report(args: &Args, mut latencies: Vec<u64>, errors: u64, elapsed: Duration) 
     let mode = match &args.mode {
         Mode::Availability { .. } => "availability (7 days)",
         Mode::Book { .. } => "book (distinct slots)",
+        Mode::VoiceAvailability => "voice check_availability",
+        Mode::VoiceBook { .. } => "voice book_appointment (distinct slots)",
     };
     println!(
-        "{mode}: {} requests in {:.1} s over {} connections = {:.0} req/s; errors {errors}; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        "{mode}{}: {} requests in {:.1} s over {} connections = {:.0} req/s; errors {errors}; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        if args.pause_ms > 0 {
+            format!(" (each connection pausing {} ms)", args.pause_ms)
+        } else {
+            String::new()
+        },
         latencies.len(),
         elapsed.as_secs_f64(),
         args.connections,

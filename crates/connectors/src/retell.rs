@@ -320,7 +320,10 @@ impl Retell {
             Ok(text) => classify(status, retry_after, text),
             // The answer broke off half-way: as good as no answer.
             Err(e) => Err(RetellError::Retryable {
-                message: format!("Retell {status}, answer cut off: {}", error_chain(&e)),
+                message: format!(
+                    "Retell {status}, answer cut off: {}",
+                    crate::error_chain(&e)
+                ),
                 retry_after,
             }),
         };
@@ -509,7 +512,10 @@ fn error_detail(text: &str) -> String {
 /// waiting; everything else (refused connection, DNS, timeout) might.
 fn transport_error(error: &reqwest::Error) -> RetellError {
     if error.is_builder() {
-        return RetellError::Permanent(format!("cannot build the request: {}", error_chain(error)));
+        return RetellError::Permanent(format!(
+            "cannot build the request: {}",
+            crate::error_chain(error)
+        ));
     }
     let what = if error.is_timeout() {
         "timed out"
@@ -517,22 +523,9 @@ fn transport_error(error: &reqwest::Error) -> RetellError {
         "unreachable"
     };
     RetellError::Retryable {
-        message: format!("Retell {what}: {}", error_chain(error)),
+        message: format!("Retell {what}: {}", crate::error_chain(error)),
         retry_after: None,
     }
-}
-
-/// The error and its causes: reqwest's own message alone ("error sending request")
-/// hides whether it was DNS, a refused connection or TLS.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Reads `null` like a missing field: Retell's "optional" fields come either way.

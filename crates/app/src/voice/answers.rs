@@ -137,7 +137,18 @@ pub(super) async fn answer_with_slots(
         .reference
         .to_zoned_datetime(ctx.model.zone(target.branch.slug.as_str()));
     let from = wanted.map_or(today.clone(), |w| w.start.clone());
-    let slots = free_slots(app, ctx, target, &from).await?;
+    // The days the caller named first: most answers need no more, and a fortnight of
+    // free times costs ten times as much to compute.
+    let narrow = days_named(wanted);
+    let mut slots = free_slots(app, ctx, target, &from, narrow).await?;
+    // Then a few days more, then the whole fortnight: a full calendar near the wish
+    // usually has room a day or two later.
+    for days in [4, SEARCH_DAYS] {
+        if days <= narrow || !needs_more_days(wanted, &slots) {
+            continue;
+        }
+        slots = free_slots(app, ctx, target, &from, days).await?;
+    }
     let a = ctx.address();
     let zoned = |s: &SlotView| zoned(ctx, target.branch, s.start_ms);
     let (picked, result): (Vec<&SlotView>, String) = match wanted {
@@ -188,6 +199,43 @@ pub(super) async fn answer_with_slots(
     Ok(json!({ "ok": !picked.is_empty(), "result": result, "slots": picked }))
 }
 
+/// How many days (from the wanted one) the wanted time spans.
+fn days_named(wanted: Option<&Wanted>) -> u32 {
+    match wanted {
+        Some(w) if w.exact => 1,
+        Some(Wanted {
+            start,
+            end: Some(end),
+            ..
+        }) => {
+            // The end is exclusive: a span to midnight ends the day before.
+            let last = if end.time() == jiff::civil::Time::midnight() {
+                end.date().yesterday().unwrap_or(end.date())
+            } else {
+                end.date()
+            }
+            .max(start.date());
+            let days = (last - start.date()).get_days() + 1;
+            u32::try_from(days)
+                .unwrap_or(SEARCH_DAYS)
+                .clamp(1, SEARCH_DAYS)
+        }
+        _ => 1,
+    }
+}
+
+/// Whether the named days leave nothing (or, without a wish, too little) to offer.
+fn needs_more_days(wanted: Option<&Wanted>, slots: &[SlotView]) -> bool {
+    match wanted {
+        Some(w) if w.exact => slots.is_empty(),
+        Some(Wanted { end: Some(end), .. }) => {
+            let end = end.timestamp().as_millisecond();
+            !slots.iter().any(|s| s.start_ms < end)
+        }
+        _ => slots.len() < OFFERS,
+    }
+}
+
 /// "Morgen um 9 Uhr" / "Am Freitag, den 4. Dezember, um 9 Uhr".
 fn capitalized_time(at: &ZonedDateTime, today: jiff::civil::Date) -> String {
     let day = phrase::spoken_date(at.date(), today);
@@ -217,11 +265,12 @@ async fn free_slots(
     ctx: &CallContext,
     target: &Target<'_>,
     from: &ZonedDateTime,
+    days: u32,
 ) -> Result<Vec<SlotView>> {
     let query = AvailabilityQuery {
         service: target.service.clone(),
         from: from.date(),
-        days: SEARCH_DAYS,
+        days,
         branch: Some(target.branch.slug.as_str().to_owned()),
         staff: target.staff.clone(),
     };

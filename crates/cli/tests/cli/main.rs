@@ -9,6 +9,7 @@ mod german;
 mod queue;
 mod retell;
 mod serve;
+mod simulate;
 mod tenant;
 
 use std::process::{Command, Output};

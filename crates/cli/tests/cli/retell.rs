@@ -356,14 +356,16 @@ async fn voice_and_call_limits_are_pushed_to_the_agent() {
         .await,
     );
     assert_eq!(out["pushed"], true);
-    let fake_state = fake.lock().unwrap();
+    let (first_patch, publishes) = {
+        let fake = fake.lock().unwrap();
+        (fake.agent_patches[0].clone(), fake.publishes)
+    };
     assert_eq!(
-        fake_state.agent_patches[0],
+        first_patch,
         json!({ "voice_speed": 0.9, "responsiveness": 0.8, "max_call_duration_ms": 300_000,
                 "end_call_after_silence_ms": 30_000, "webhook_url": t.url("/webhooks/retell") })
     );
-    assert_eq!(fake_state.publishes, 1);
-    drop(fake_state);
+    assert_eq!(publishes, 1);
     let wrong = askpro(
         &t,
         &retell,

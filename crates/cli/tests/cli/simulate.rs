@@ -1,0 +1,348 @@
+//! `askpro simulate call` against a real `askpro serve` process: the example scripts
+//! book and cancel "by phone", the server records the call from the webhooks, and
+//! the failures a newcomer meets (wrong key, broken script, no server) are named.
+
+use crate::common::{Backend, TestDb};
+use crate::{askpro, example_path, stderr, stdout, temp_file};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const KEY: &str = "simulate-test-retell-key";
+const ADMIN: &str = "simulate-test-admin-token";
+
+fn script(name: &str) -> String {
+    format!("{}/../../examples/calls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `askpro serve` on a free port with the example company, checking signatures with `KEY`.
+struct Server {
+    addr: String,
+    db: TestDb,
+    child: Child,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let db = TestDb::new(Backend::Sqlite).await.expect("SQLite test db");
+        let url = db.url.clone();
+        let (addr, child) = tokio::task::spawn_blocking(move || {
+            let applied = askpro(&url, &["tenant", "apply", &example_path()]);
+            assert!(applied.status.success(), "{}", stderr(&applied));
+            let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+                .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+                .env_remove("ASKPRO_CONFIG")
+                .env("ASKPRO_RETELL_API_KEY", KEY)
+                .env("ASKPRO_ADMIN_TOKEN", ADMIN)
+                .env("ASKPRO_LOG", "info")
+                .env("NO_COLOR", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("askpro serve starts");
+            let stderr = child.stderr.take().expect("piped stderr");
+            let mut lines = BufReader::new(stderr).lines();
+            let addr = logged_address(&mut lines);
+            // Keep reading so the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+            (addr, child)
+        })
+        .await
+        .expect("server start");
+        let (addr, mut child) = (addr, child);
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            panic!("the server did not log its address");
+        };
+        Server { addr, db, child }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The company's appointments from yesterday to four months ahead, over the API.
+    async fn appointments(&self) -> Vec<Value> {
+        let today = jiff::ZonedDateTime::now().date();
+        let from = today.yesterday().expect("yesterday");
+        let to = today
+            .checked_add(jiff::Span::new().days(120))
+            .expect("in range");
+        let response = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/companies/salon-sonnenschein/appointments?from={from}&to={to}",
+                self.url()
+            ))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .expect("GET appointments");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("JSON");
+        body["appointments"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// `calls list --json` once the background merge has got as far as `call_analyzed`.
+    async fn analyzed_calls(&self) -> Vec<Value> {
+        for _ in 0..50 {
+            let url = self.db.url.clone();
+            let listed = tokio::task::spawn_blocking(move || {
+                askpro(
+                    &url,
+                    &[
+                        "--json",
+                        "calls",
+                        "list",
+                        "--company-id",
+                        "salon-sonnenschein",
+                    ],
+                )
+            })
+            .await
+            .expect("calls list");
+            let calls = crate::json(&listed)["calls"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if !calls.is_empty() && calls.iter().all(|c| c["last_event"] == "call_analyzed") {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the call webhooks were not merged within five seconds");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The address in the "askpro is listening addr=…" log line.
+fn logged_address(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Option<String> {
+    lines.map_while(Result::ok).find_map(|line| {
+        line.split("addr=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+    })
+}
+
+/// Runs `askpro simulate call ARGS…` with nothing taken from the test's environment.
+async fn simulate(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_askpro"))
+            .args(["simulate", "call"])
+            .args(&args)
+            .env_remove("ASKPRO_CONFIG")
+            .env_remove("ASKPRO_RETELL_API_KEY")
+            .env_remove("ASKPRO_SIMULATE_URL")
+            .env("ASKPRO_LOG", "error")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("askpro runs")
+    })
+    .await
+    .expect("simulate")
+}
+
+/// The call id from the first line, "Simulated call sim_… from …".
+fn call_id(output: &Output) -> String {
+    stdout(output)
+        .split_whitespace()
+        .find(|w| w.starts_with("sim_"))
+        .expect("the call id is printed")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_example_calls_book_and_then_cancel_by_phone() {
+    let server = Server::start().await;
+    let booked = simulate(&[
+        &script("termin-buchen.toml"),
+        "--url",
+        &server.url(),
+        "--key",
+        KEY,
+    ])
+    .await;
+    assert!(booked.status.success(), "{}", stderr(&booked));
+    let dialogue = stdout(&booked);
+    assert!(
+        // "morgen, Dienstag, …" when the test runs on a Monday.
+        dialogue.contains("\nAgent: Ich bestätige Ihren Termin ")
+            && dialogue.contains("Dienstag, den "),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue.contains("Anrufer: Hallo, hier ist Eva Schmidt.")
+            && dialogue.contains("  → check_availability {")
+            && dialogue.contains("ist noch frei. Soll ich den Termin für Sie eintragen?"),
+        "{dialogue}"
+    );
+    let call_id = call_id(&booked);
+
+    let appointments = server.appointments().await;
+    assert_eq!(appointments.len(), 1, "{appointments:?}");
+    let appointment = &appointments[0];
+    assert_eq!(appointment["source"], "phone");
+    assert_eq!(appointment["source_ref"], call_id.as_str());
+    assert_eq!(appointment["status"], "booked");
+    assert_eq!(appointment["staff"], "anna");
+    assert_eq!(appointment["service"], "damenhaarschnitt");
+    assert_eq!(appointment["customer"]["name"], "Eva Schmidt");
+    assert_eq!(appointment["customer"]["phone"], "+4915112345678");
+
+    let calls = server.analyzed_calls().await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let call = &calls[0];
+    assert_eq!(call["call_id"], call_id.as_str());
+    assert_eq!(call["status"], "ended");
+    assert_eq!(call["disconnection_reason"], "user_hangup");
+    assert_eq!(call["call_successful"], true);
+    assert_eq!(call["branch"], "mitte");
+    let summary = call["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("Ich bestätige Ihren Termin"), "{summary}");
+
+    // The second script finds the booking by the caller's number and cancels it.
+    let cancelled = simulate(&[
+        &script("termin-absagen.toml"),
+        "--url",
+        &server.url(),
+        "--key",
+        KEY,
+    ])
+    .await;
+    assert!(cancelled.status.success(), "{}", stderr(&cancelled));
+    let dialogue = stdout(&cancelled);
+    assert!(
+        dialogue.contains("Agent: Ich habe einen Termin für Sie gefunden: "),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue.contains("Agent: Ich habe Ihren Termin "),
+        "{dialogue}"
+    );
+    assert!(dialogue.contains("storniert."), "{dialogue}");
+    let appointments = server.appointments().await;
+    assert_eq!(appointments.len(), 1, "{appointments:?}");
+    assert_eq!(appointments[0]["status"], "cancelled");
+    assert_eq!(server.analyzed_calls().await.len(), 2);
+}
+
+#[tokio::test]
+async fn json_output_lists_turns_and_a_refusal_by_the_agent_still_succeeds() {
+    let server = Server::start().await;
+    // Nothing is booked yet, so the agent finds nothing to cancel: a normal answer.
+    let output = simulate(&[
+        "--json",
+        &script("termin-absagen.toml"),
+        "--url",
+        &server.url(),
+        "--key",
+        KEY,
+    ])
+    .await;
+    let report = crate::json(&output);
+    assert_eq!(report["ok"], true, "{report}");
+    assert!(
+        report["call_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("sim_")),
+        "{report}"
+    );
+    let turns = report["turns"].as_array().expect("turns");
+    assert_eq!(turns[0]["speaker"], "agent");
+    assert_eq!(turns[1]["speaker"], "caller");
+    assert_eq!(turns[2]["function"], "find_appointments");
+    assert_eq!(turns[2]["answer"]["ok"], false);
+    assert!(turns[2]["duration_ms"].is_u64(), "{report}");
+    assert_eq!(
+        turns[3]["text"],
+        "Unter Ihrer Telefonnummer habe ich keinen anstehenden Termin gefunden."
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_refused_by_the_server_and_named() {
+    let server = Server::start().await;
+    let secret = "not-the-servers-key-5f2c";
+    let output = simulate(&[
+        &script("termin-buchen.toml"),
+        "--url",
+        &server.url(),
+        "--key",
+        secret,
+    ])
+    .await;
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("refused the signature"), "{err}");
+    assert!(err.contains("does not match"), "{err}");
+    assert!(
+        !err.contains(secret) && !stdout(&output).contains(secret),
+        "the key is never printed"
+    );
+    assert!(!stdout(&output).contains("Ich bestätige"));
+    assert!(server.appointments().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_malformed_script_is_named_with_the_fault_before_anything_is_sent() {
+    // Port 1 refuses connections: the script must be refused before any request.
+    let (_dir, broken) = temp_file(
+        "kaputt.toml",
+        "to_number = \"+493012345678\"\nfrom_number = \"+4915112345678\"\n[[turns]]\ncaller = \"Hallo\n",
+    );
+    let output = simulate(&[&broken, "--url", "http://127.0.0.1:1", "--key", KEY]).await;
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("call script {broken} is malformed")),
+        "{err}"
+    );
+    assert!(err.contains("line 4"), "{err}");
+    assert!(!err.contains("cannot reach"), "{err}");
+
+    let (_dir, two_speakers) = temp_file(
+        "zwei.toml",
+        "to_number = \"+493012345678\"\nfrom_number = \"+4915112345678\"\n[[turns]]\nagent = \"Hallo\"\n[[turns]]\ncaller = \"Hallo\"\nfunction = \"list_services\"\n",
+    );
+    let output = simulate(&[&two_speakers, "--url", "http://127.0.0.1:1", "--key", KEY]).await;
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains(&two_speakers) && err.contains("turn 2: has more than one"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_is_not_running_is_named() {
+    let output = simulate(&[
+        &script("termin-buchen.toml"),
+        "--url",
+        "http://127.0.0.1:1",
+        "--key",
+        KEY,
+    ])
+    .await;
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot reach the AskPro server at http://127.0.0.1:1"),
+        "{err}"
+    );
+    let missing_key =
+        simulate(&[&script("termin-buchen.toml"), "--url", "http://127.0.0.1:1"]).await;
+    assert!(!missing_key.status.success());
+    assert!(
+        stderr(&missing_key).contains("no Retell API key"),
+        "{}",
+        stderr(&missing_key)
+    );
+}
