@@ -61,9 +61,14 @@ async fn list_calls(
         .and_then(|k| k.parse().ok())
         .unwrap_or(0);
     // v3 items leave out transcripts.
+    // The v3 range filter on the start, as the client sends it.
+    let lo = body["filter_criteria"]["start_timestamp"]["value"][0]
+        .as_i64()
+        .unwrap_or(0);
     let items: Vec<Value> = fake
         .calls
         .iter()
+        .filter(|c| c["start_timestamp"].as_i64().unwrap_or(0) >= lo)
         .skip(from)
         .take(2)
         .map(|c| {
@@ -73,7 +78,12 @@ async fn list_calls(
         })
         .collect();
     let next = from + items.len();
-    let has_more = next < fake.calls.len();
+    let has_more = next
+        < fake
+            .calls
+            .iter()
+            .filter(|c| c["start_timestamp"].as_i64().unwrap_or(0) >= lo)
+            .count();
     Json(json!({ "items": items, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string()) })).into_response()
 }
 
@@ -416,4 +426,142 @@ async fn the_webhook_check_finds_a_wrong_url_and_a_refused_signature() {
     // Nothing of the self-test was stored as a call.
     let (_, calls) = t.get("/calls").await;
     assert_eq!(calls["calls"].as_array().unwrap().len(), 0);
+}
+
+/// Posts a signed Retell request to the test server.
+async fn signed(t: &TestApp, path: &str, body: &Value) -> u16 {
+    let text = body.to_string();
+    let now = askpro_store::now_ms();
+    t.client
+        .post(t.url(path))
+        .header("content-type", "application/json")
+        .header(
+            "x-retell-signature",
+            askpro_app::voice::signature::sign(RETELL_KEY, text.as_bytes(), now),
+        )
+        .body(text)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn paused_webhooks_are_stored_then_merged_in_order_and_measured() {
+    let t = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (retell, _) = fake_retell(&t.url("/webhooks/retell")).await;
+    let paused = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &["--json", "webhook", "pause", "--duration", "5"],
+        )
+        .await,
+    );
+    assert!(paused["paused_until"].is_string(), "{paused}");
+    let call = json!({ "call_id": "c-paused", "agent_id": "agent_5f2c", "to_number": "+493012345678",
+                       "from_number": "+4915112345678", "call_status": "ongoing", "start_timestamp": 1_795_000_000_000_i64 });
+    let mut ended = call.clone();
+    ended["call_status"] = json!("ended");
+    ended["end_timestamp"] = json!(1_795_000_090_000_i64);
+    for event in [
+        json!({ "event": "call_started", "call": call }),
+        json!({ "event": "call_ended", "call": ended.clone() }),
+        json!({ "event": "call_ended", "call": ended }),
+    ] {
+        assert_eq!(signed(&t, "/webhooks/retell", &event).await, 204);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Accepted and stored, not merged while paused.
+    let (_, calls) = t.get("/calls").await;
+    assert_eq!(calls["calls"].as_array().unwrap().len(), 0, "{calls}");
+    assert_eq!(
+        askpro_store::calls::pending_events(&t.app.db, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let resumed = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &["--json", "webhook", "pause", "--duration", "0"],
+        )
+        .await,
+    );
+    assert_eq!(resumed["merged_now"], 2);
+    let (_, one) = t.get("/calls/c-paused").await;
+    assert_eq!(
+        (one["status"].as_str(), one["duration_ms"].as_i64()),
+        (Some("ended"), Some(90_000)),
+        "{one}"
+    );
+    let duplicates = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &["--json", "webhook", "check-duplicates", "--last-hour"],
+        )
+        .await,
+    );
+    assert_eq!(
+        duplicates["deliveries"],
+        json!([{ "event": "call_ended", "call_id": "c-paused", "extra_deliveries": 1 }])
+    );
+    // A function call, then the timings of both kinds.
+    let function = json!({ "name": "list_services", "args": {}, "call": call });
+    assert_eq!(
+        signed(&t, "/retell/functions/list_services", &function).await,
+        200
+    );
+    let timings = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &["--json", "webhook", "measure-performance"],
+        )
+        .await,
+    );
+    let rows = timings.as_array().unwrap();
+    assert_eq!(rows[0]["what"], "webhooks");
+    assert_eq!(rows[0]["count"], 2);
+    assert_eq!(rows[1]["what"], "function list_services");
+    assert_eq!(rows[1]["count"], 1);
+    assert!(rows[1]["p99_ms"].as_i64().is_some());
+    let unknown = askpro(
+        &t,
+        &retell,
+        RETELL_KEY,
+        &["schedule", "run-now", "--command", "fax:send"],
+    )
+    .await;
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("unknown scheduled task `fax:send`; tasks: retell:import-calls")
+    );
+    let scheduled = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &[
+                "--json",
+                "schedule",
+                "run-now",
+                "--command",
+                "retell:import-calls",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(
+        scheduled["fetched"], 0,
+        "the fake's calls are older than an hour: {scheduled}"
+    );
 }
