@@ -164,10 +164,19 @@ pub(super) async fn answer_with_slots(
             } else {
                 let near = nearest(&slots, at);
                 let alternatives: Vec<ZonedDateTime> = near.iter().map(|s| zoned(s)).collect();
-                (
-                    near,
-                    slot_taken(w.start.clone(), &alternatives, today.date(), a),
-                )
+                let day = w.start.date();
+                let day_has_room = slots.iter().any(|s| zoned(s).date() == day);
+                let text = if day_has_room {
+                    slot_taken(w.start.clone(), &alternatives, today.date(), a)
+                } else {
+                    // Not "belegt" when the branch is closed or the whole day is full.
+                    format!(
+                        "{} {}",
+                        day_unavailable(target.branch, day, today.date()),
+                        free_times(&alternatives, today.date(), a)
+                    )
+                };
+                (near, text)
             }
         }
         _ => {
@@ -197,6 +206,34 @@ pub(super) async fn answer_with_slots(
         }
     };
     Ok(json!({ "ok": !picked.is_empty(), "result": result, "slots": picked }))
+}
+
+/// "Am Sonntag, den 29. November, haben wir leider geschlossen." or, for a day that is
+/// open but full, "… ist leider nichts mehr frei."
+fn day_unavailable(branch: &Branch, day: jiff::civil::Date, today: jiff::civil::Date) -> String {
+    let closed = branch.hours.on(day.weekday()).is_empty()
+        || branch.closed.contains(&day)
+        || branch
+            .holidays
+            .is_some_and(|region| askpro_core::holidays::holiday_on(region, day).is_some());
+    let mut when = capitalize(&phrase::spoken_date(day, today));
+    // The date apposition ("…, den 6. Dezember") is closed with a comma.
+    if when.contains(", den ") {
+        when.push(',');
+    }
+    if closed {
+        format!("{when} haben wir leider geschlossen.")
+    } else {
+        format!("{when} ist leider nichts mehr frei.")
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// How many days (from the wanted one) the wanted time spans.
@@ -245,11 +282,7 @@ fn capitalized_time(at: &ZonedDateTime, today: jiff::civil::Date) -> String {
     } else {
         format!("{day} {time}")
     };
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    capitalize(&text)
 }
 
 fn a_acc(a: phrase::Address) -> &'static str {

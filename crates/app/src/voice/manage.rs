@@ -21,12 +21,13 @@ fn start_of(row: &AppointmentRow) -> ZonedDateTime {
         .to_zoned_datetime(tz)
 }
 
-fn facts<'a>(row: &'a AppointmentRow, branch_name: Option<&'a str>) -> AppointmentFacts<'a> {
+/// What the agent says about an appointment (the branch is named where it matters).
+fn facts(row: &AppointmentRow) -> AppointmentFacts<'_> {
     AppointmentFacts {
         start: start_of(row),
         service_name: &row.service_name,
         staff_name: &row.staff_name,
-        branch_name: branch_name.map(|_| row.branch_slug.as_str()),
+        branch_name: None,
         email: None,
     }
 }
@@ -57,7 +58,7 @@ pub async fn find(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         ));
     };
     let rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
-    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r, None)).collect();
+    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r)).collect();
     let result = phrase::found_appointments(&facts, today(ctx, rows.first()), ctx.address());
     Ok(json!({ "ok": !rows.is_empty(), "result": result, "appointments": views(&rows) }))
 }
@@ -117,7 +118,7 @@ async fn pick(
         };
         rows.retain(|r| (from..to).contains(&r.starts_at));
     }
-    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r, None)).collect();
+    let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r)).collect();
     Ok(match rows.len() {
         1 => Ok(rows.remove(0)),
         0 => Err(refusal(phrase::found_appointments(
@@ -145,7 +146,7 @@ pub async fn cancel(app: &App, ctx: &CallContext, args: &Value) -> Result<Value>
     let view = app
         .cancel(ctx.model.slug(), &row.id, arg(args, "reason"), &actor)
         .await?;
-    let mut f = facts(&row, None);
+    let mut f = facts(&row);
     f.email = row.customer_email.as_deref();
     let result = phrase::confirm_cancellation(&f, today(ctx, Some(&row)), ctx.address());
     Ok(json!({ "ok": true, "result": result, "appointment": view }))

@@ -488,6 +488,18 @@ async fn free_times_for_a_part_of_a_day_are_spread_over_it(backend: Backend) {
             .starts_with("Ich hätte morgen um 9 Uhr"),
         "{answer}"
     );
+    let sunday = function(
+        &t,
+        "check_availability",
+        json!({ "service": "Damenhaarschnitt", "when": "Sonntag um 10 Uhr" }),
+        &c,
+    )
+    .await;
+    let text = sunday["result"].as_str().unwrap();
+    assert!(
+        text.starts_with("Am Sonntag, den 6. Dezember, haben wir leider geschlossen. Ich hätte "),
+        "{text}"
+    );
     let vague = function(
         &t,
         "check_availability",
