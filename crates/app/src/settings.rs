@@ -80,6 +80,29 @@ impl App {
             .collect())
     }
 
+    /// Every Retell API key stored in the settings (any company's, and a global one),
+    /// for checking signatures before it is known which company a request is for.
+    pub async fn stored_retell_keys(&self) -> Result<Vec<String>> {
+        let all = self.stored_settings().await?;
+        Ok(all
+            .into_iter()
+            .filter(|s| s.key == "retell.api_key" && !s.value.is_empty())
+            .map(|s| s.value)
+            .collect())
+    }
+
+    /// A company's own Retell key (else the global one stored in the settings), unmasked.
+    pub async fn retell_key_of(&self, company: &str) -> Result<Option<String>> {
+        let scope = self.scope(Some(company)).await?;
+        let all = self.stored_settings().await?;
+        let find = |s: &str| {
+            all.iter()
+                .find(|x| x.key == "retell.api_key" && x.scope == s && !x.value.is_empty())
+                .map(|x| x.value.clone())
+        };
+        Ok(find(&scope).or_else(|| find(GLOBAL)))
+    }
+
     /// Validates and stores `KEY=VALUE`, globally or for one company.
     pub async fn set_setting(
         &self,
@@ -97,13 +120,13 @@ impl App {
             &scope,
             def,
             Some(before.value.as_str()),
-            Some(value.as_str()),
+            Some(def.shown(&value).as_str()),
             actor,
         )
         .await?;
         tx.commit().await?;
         self.settings.invalidate();
-        tracing::info!(key = def.key, value = %value, company = company.unwrap_or("(global)"), "setting changed");
+        tracing::info!(key = def.key, value = %def.shown(&value), company = company.unwrap_or("(global)"), "setting changed");
         self.setting(def.key, company).await
     }
 
@@ -174,7 +197,7 @@ fn effective(def: &'static SettingDef, all: &[StoredSetting], scope: &str) -> Ef
     };
     EffectiveSetting {
         key: def.key,
-        value,
+        value: def.shown(&value),
         source,
         allowed: def.allowed(),
         doc: def.doc,

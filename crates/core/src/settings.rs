@@ -18,7 +18,12 @@ pub enum SettingKind {
     Choice {
         values: &'static [&'static str],
     },
+    /// A credential: stored as given, shown only as `***`.
+    Secret,
 }
+
+/// How a secret is shown everywhere: in `config`, logs and the audit trail.
+pub const MASK: &str = "***";
 
 /// One documented key.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -63,6 +68,12 @@ pub const SETTINGS: &[SettingDef] = &[
         },
         default: "twilio",
         doc: "Which SMS provider delivers text messages.",
+    },
+    SettingDef {
+        key: "retell.api_key",
+        kind: SettingKind::Secret,
+        default: "",
+        doc: "The company's own Retell API key (signs its agent's webhooks and function calls, authorises REST calls); empty uses the global key.",
     },
     SettingDef {
         key: "retell.call_timeout",
@@ -161,7 +172,12 @@ impl SettingDef {
         let raw = raw.trim();
         let bad = |expected: String| SettingError::BadValue {
             key: self.key.to_owned(),
-            value: raw.to_owned(),
+            // A refused secret may still be one: never echo it.
+            value: if self.is_secret() {
+                MASK.to_owned()
+            } else {
+                raw.to_owned()
+            },
             expected,
         };
         match self.kind {
@@ -178,6 +194,27 @@ impl SettingDef {
                 Some(v) => Ok(SettingValue((*v).to_owned())),
                 None => Err(bad(format!("one of {}", values.join(", ")))),
             },
+            SettingKind::Secret => {
+                let printable = raw.bytes().all(|b| b.is_ascii_graphic());
+                if (8..=256).contains(&raw.len()) && printable {
+                    Ok(SettingValue(raw.to_owned()))
+                } else {
+                    Err(bad("8 to 256 printable characters without spaces".into()))
+                }
+            }
+        }
+    }
+
+    pub fn is_secret(&self) -> bool {
+        matches!(self.kind, SettingKind::Secret)
+    }
+
+    /// The value as it may be shown: secrets as `***` (or empty when unset).
+    pub fn shown(&self, value: &SettingValue) -> SettingValue {
+        if self.is_secret() && !value.0.is_empty() {
+            SettingValue(MASK.to_owned())
+        } else {
+            value.clone()
         }
     }
 
@@ -191,6 +228,7 @@ impl SettingDef {
             SettingKind::Bool => "true | false".into(),
             SettingKind::Integer { min, max, unit } => format!("{min}..={max} {unit}"),
             SettingKind::Choice { values } => values.join(" | "),
+            SettingKind::Secret => "a key (shown as ***)".into(),
         }
     }
 }
@@ -210,7 +248,8 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_values_of_their_own_keys() {
-        for def in SETTINGS {
+        // A secret's default is "not set".
+        for def in SETTINGS.iter().filter(|d| !d.is_secret()) {
             assert_eq!(
                 def.parse(def.default).unwrap(),
                 def.default_value(),
@@ -218,6 +257,18 @@ mod tests {
                 def.key
             );
         }
+    }
+
+    #[test]
+    fn secrets_are_shown_masked_and_refused_without_echo() {
+        let key = definition("retell.api_key").unwrap();
+        assert_eq!(key.default, "");
+        let value = key.parse("abcdefgh12345").unwrap();
+        assert_eq!(key.shown(&value).as_str(), MASK);
+        assert_eq!(key.shown(&key.default_value()).as_str(), "");
+        let refused = key.parse("kurz").unwrap_err().to_string();
+        assert!(!refused.contains("kurz"), "{refused}");
+        assert!(key.parse("mit leerzeichen drin").is_err());
     }
 
     #[test]

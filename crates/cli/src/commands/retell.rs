@@ -27,6 +27,15 @@ fn client(config: &RetellConfig) -> Result<Retell> {
     Retell::new(&config.base_url, key).map_err(|e| anyhow!("Retell client: {e}"))
 }
 
+/// The company's own Retell account (`config set retell.api_key=… --company-id C`), else
+/// the configured one.
+async fn client_for(app: &App, config: &RetellConfig, company: &str) -> Result<Retell> {
+    match app.retell_key_of(company).await? {
+        Some(key) => Retell::new(&config.base_url, &key).map_err(|e| anyhow!("Retell client: {e}")),
+        None => client(config),
+    }
+}
+
 pub async fn run(global: &Global, command: RetellCommand) -> Result<ExitCode> {
     let file = file_config::load(global.config.as_deref())?;
     let config = file_config::retell(&file);
@@ -91,10 +100,12 @@ async fn import_calls(
     since: i64,
     company: Option<&str>,
 ) -> Result<ExitCode> {
-    let retell = client(config)?;
-    let agents = match company {
-        Some(slug) => vec![agent_of(app, slug).await?],
-        None => Vec::new(),
+    let (retell, agents) = match company {
+        Some(slug) => (
+            client_for(app, config, slug).await?,
+            vec![agent_of(app, slug).await?],
+        ),
+        None => (client(config)?, Vec::new()),
     };
     let show_progress = !global.json && std::io::stderr().is_terminal();
     let report = app
@@ -139,7 +150,11 @@ async fn verify_webhook(
     let agent = retell_agent(app, config, company).await?;
     let actual = agent["webhook_url"].as_str().unwrap_or("").to_owned();
     let url_ok = actual == expected;
-    let (delivery_ok, delivery) = self_test(config, &expected).await;
+    let key = app
+        .retell_key_of(company)
+        .await?
+        .or_else(|| config.api_key.clone());
+    let (delivery_ok, delivery) = self_test(key.as_deref(), &expected).await;
     let checks = [
         (
             "agent webhook URL",
@@ -174,15 +189,16 @@ async fn verify_webhook(
 
 async fn retell_agent(app: &App, config: &RetellConfig, company: &str) -> Result<Value> {
     let agent_id = agent_of(app, company).await?;
-    client(config)?
+    client_for(app, config, company)
+        .await?
         .get_agent(&agent_id)
         .await
         .map_err(|e| anyhow!("cannot read agent {agent_id} at Retell: {e}"))
 }
 
 /// Posts a signed self-test event to our own public webhook URL.
-async fn self_test(config: &RetellConfig, url: &str) -> (bool, String) {
-    let Some(key) = config.api_key.as_deref() else {
+async fn self_test(key: Option<&str>, url: &str) -> (bool, String) {
+    let Some(key) = key else {
         return (false, "no Retell API key to sign with".into());
     };
     let body = json!({ "event": askpro_app::voice::SELF_TEST_EVENT, "call": { "call_id": "askpro-selftest" } }).to_string();
@@ -231,7 +247,7 @@ async fn update_prompt(
         .as_bool();
     let names: Vec<&str> = blocks.iter().map(String::as_str).collect();
     let prompt = askpro_german::prompt::compose(model.tenant(), &names, cancellation)?;
-    let retell = client(config)?;
+    let retell = client_for(app, config, company).await?;
     let agent = retell_agent(app, config, company).await?;
     let llm_id = llm_id_of(&agent).ok_or_else(|| {
         anyhow!("the agent does not use a Retell LLM, so it has no prompt to set")
@@ -329,7 +345,7 @@ async fn update_voice(
     let agent_id = agent_of(app, company).await?;
     let patch = Value::Object(patch);
     if !dry_run {
-        let retell = client(config)?;
+        let retell = client_for(app, config, company).await?;
         retell
             .update_agent(&agent_id, &patch)
             .await

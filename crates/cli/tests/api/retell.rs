@@ -19,6 +19,7 @@ crate::on_both_databases!(
     cancellation_switched_off_is_answered_politely,
     free_times_for_a_part_of_a_day_are_spread_over_it,
     a_call_to_an_unknown_number_is_refused_by_name,
+    a_company_key_signs_its_calls_and_is_never_shown,
 );
 
 const MITTE: &str = "+493012345678";
@@ -550,4 +551,78 @@ async fn a_call_to_an_unknown_number_is_refused_by_name(backend: Backend) {
         (404, true),
         "{text}"
     );
+}
+
+async fn a_company_key_signs_its_calls_and_is_never_shown(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let body =
+        json!({ "name": "list_services", "args": {}, "call": call("c-own", MITTE, now_call_ms()) })
+            .to_string();
+    let own_key = "salon-eigener-schluessel-42";
+    let (status, _) = post_signed(
+        &t,
+        "/retell/functions/list_services",
+        &body,
+        own_key,
+        now_ms(),
+    )
+    .await;
+    assert_eq!(status, 401, "not yet known");
+    let refused = t
+        .app
+        .set_setting(
+            "retell.api_key=short",
+            Some("salon-sonnenschein"),
+            &Actor::cli(None),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("`***` is not valid for `retell.api_key`") && !refused.contains("short"),
+        "{refused}"
+    );
+    let set = t
+        .app
+        .set_setting(
+            &format!("retell.api_key={own_key}"),
+            Some("salon-sonnenschein"),
+            &Actor::cli(None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(set.value.as_str(), "***");
+    t.app.settings.invalidate();
+    let (status, text) = post_signed(
+        &t,
+        "/retell/functions/list_services",
+        &body,
+        own_key,
+        now_ms(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(
+        t.app
+            .retell_key_of("salon-sonnenschein")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(own_key)
+    );
+    let overview = serde_json::to_string(
+        &t.app
+            .settings_overview(Some("salon-sonnenschein"))
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(!overview.contains(own_key), "{overview}");
+    let audit = askpro_store::audit::history(&t.app.db, "setting", "retell.api_key")
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert!(!format!("{audit:?}").contains(own_key));
 }

@@ -11,11 +11,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
-fn verified(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+/// Checks the signature against the configured key and every key stored in the
+/// settings (a company may have its own Retell account), before anything is parsed.
+async fn verified(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+    let stored = state.app.stored_retell_keys().await?;
     let keys: Vec<&str> = state
         .config
         .retell_api_keys
         .iter()
+        .chain(&stored)
         .map(String::as_str)
         .collect();
     if keys.is_empty() {
@@ -40,7 +44,7 @@ pub async fn webhook(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<StatusCode, ApiError> {
-    verified(&state, &headers, &body)?;
+    verified(&state, &headers, &body).await?;
     // `askpro retell verify-webhook` proves the path and key work; it is no call.
     if serde_json::from_slice::<Value>(&body).is_ok_and(|v| v["event"] == SELF_TEST_EVENT) {
         return Ok(StatusCode::NO_CONTENT);
@@ -79,7 +83,7 @@ async fn answer(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Json<Value>, ApiError> {
-    verified(state, headers, body)?;
+    verified(state, headers, body).await?;
     let request: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
