@@ -358,3 +358,31 @@ pub async fn repeated_bookings(db: &Db, since: i64) -> Result<Vec<(String, i64)>
     .fetch_all(pool)
     .await)?)
 }
+
+/// Drops the transcript updates of a call that came before `seq`: only the latest
+/// transcript is worth keeping, and a long call sends one at every turn.
+pub async fn prune_transcript_updates(
+    tx: &mut WriteTx,
+    call_id: &str,
+    seq: i64,
+) -> Result<u64, StoreError> {
+    let sql = "DELETE FROM retell_events WHERE call_id = $1 AND event = 'transcript_updated' \
+        AND seq < $2 AND processed_at IS NOT NULL";
+    Ok(on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(call_id)
+        .bind(seq)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
+
+/// How many stored deliveries a call has, per event.
+pub async fn event_counts(db: &Db, call_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = "SELECT event, COUNT(*) FROM retell_events WHERE call_id = $1 GROUP BY event ORDER BY event";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, (String, i64)>(
+        sql
+    )
+    .bind(call_id)
+    .fetch_all(pool)
+    .await)?)
+}

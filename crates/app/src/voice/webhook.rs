@@ -96,6 +96,9 @@ impl App {
         if !calls::mark_processed(&mut tx, event.seq, now, handling_ms, None).await? {
             return Ok(false);
         }
+        if event.event == "transcript_updated" {
+            calls::prune_transcript_updates(&mut tx, &event.call_id, event.seq).await?;
+        }
         tx.commit().await?;
         tracing::info!(call_id = %event.call_id, event = %event.event, company = row.company_id.as_deref().unwrap_or("-"), duration_ms = handling_ms, "call event merged");
         Ok(true)

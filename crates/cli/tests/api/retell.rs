@@ -20,6 +20,7 @@ crate::on_both_databases!(
     free_times_for_a_part_of_a_day_are_spread_over_it,
     a_call_to_an_unknown_number_is_refused_by_name,
     a_company_key_signs_its_calls_and_is_never_shown,
+    only_the_latest_transcript_update_is_kept,
 );
 
 const MITTE: &str = "+493012345678";
@@ -625,4 +626,22 @@ async fn a_company_key_signs_its_calls_and_is_never_shown(backend: Backend) {
         .unwrap();
     assert_eq!(audit.len(), 1);
     assert!(!format!("{audit:?}").contains(own_key));
+}
+
+async fn only_the_latest_transcript_update_is_kept(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut c = call("c-live", MITTE, now_call_ms());
+    for turn in 1..=3 {
+        c["transcript"] = json!(format!("Agent: Guten Tag.\nUser: Satz {turn}.\n"));
+        let event = json!({ "event": "transcript_updated", "call": c });
+        assert_eq!(deliver(&t, &event).await, 204);
+        merged(&t).await;
+    }
+    let counts = calls::event_counts(&t.app.db, "c-live").await.unwrap();
+    assert_eq!(counts, vec![("transcript_updated".to_owned(), 1)]);
+    let (_, one) = t.get("/calls/c-live").await;
+    assert_eq!(one["transcript"], "Agent: Guten Tag.\nUser: Satz 3.\n");
+    assert_eq!(one["status"], "ongoing");
 }
