@@ -17,11 +17,51 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        refuse_nul(&value)?;
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|e| ApiError::invalid(format!("the JSON body does not fit: {e}")))
     }
+}
+
+/// Text with NUL characters cannot be stored (PostgreSQL refuses it) and is never
+/// meant: refused up front with the field's problem named.
+fn refuse_nul(value: &serde_json::Value) -> Result<(), ApiError> {
+    if contains_nul(value) {
+        return Err(ApiError::invalid(
+            "text in the body must not contain NUL characters (\\u0000)",
+        ));
+    }
+    Ok(())
+}
+
+fn contains_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(contains_nul),
+        serde_json::Value::Object(map) => {
+            map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v))
+        }
+        _ => false,
+    }
+}
+
+/// Control characters in a path or query (`%00`, `%0A`, …) name nothing that exists.
+fn refuse_control_characters(raw: &str, code: &'static str, what: &str) -> Result<(), ApiError> {
+    let lower = raw.to_ascii_lowercase();
+    let control = lower.contains("%0") || lower.contains("%1") || lower.contains("%7f");
+    if control {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            format!("the {what} contains control characters"),
+        ));
+    }
+    Ok(())
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
@@ -57,6 +97,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_control_characters(
+            parts.uri.query().unwrap_or(""),
+            "invalid_query",
+            "query string",
+        )?;
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| QueryParams(q.0))
@@ -75,17 +120,17 @@ pub fn optional_json<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiE
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(body).map(Some).map_err(|e| {
-        if e.is_data() {
-            ApiError::invalid(format!("the JSON body does not fit: {e}"))
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
-                format!("the body is not valid JSON: {e}"),
-            )
-        }
-    })
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    refuse_nul(&value)?;
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| ApiError::invalid(format!("the JSON body does not fit: {e}")))
 }
 
 /// `Path<T>` with API-style errors (`%FF` in a slug, say).
@@ -95,6 +140,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_control_characters(parts.uri.path(), "invalid_path", "path")?;
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| PathParams(p.0))

@@ -57,6 +57,8 @@ impl App {
         call: &Value,
     ) -> Result<Value, VoiceError> {
         let started = Instant::now();
+        // Text fields reach the database; PostgreSQL refuses NUL characters in text.
+        let (args, call) = (&without_nul(args), &without_nul(call));
         if !FUNCTIONS.contains(&name) {
             return Err(VoiceError::UnknownFunction(name.to_owned()));
         }
@@ -122,6 +124,21 @@ impl App {
 /// Arguments as a stable fingerprint: serde_json keeps object keys sorted.
 pub(crate) fn hash_args(args: &Value) -> String {
     hex::encode(Sha256::digest(args.to_string().as_bytes()))[..32].to_owned()
+}
+
+/// `value` with every NUL character removed from its strings (keys included).
+pub(crate) fn without_nul(value: &Value) -> Value {
+    match value {
+        Value::String(text) if text.contains('\0') => Value::String(text.replace('\0', "")),
+        Value::Array(items) => Value::Array(items.iter().map(without_nul).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.replace('\0', ""), without_nul(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// An answer the caller should hear: `{"ok": false, "result": text}`.

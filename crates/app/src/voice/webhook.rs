@@ -37,6 +37,14 @@ impl App {
             .as_str()
             .filter(|id| !id.is_empty())
             .ok_or_else(|| AppError::Invalid("the event has no `call.call_id`".into()))?;
+        if [event, call_id]
+            .iter()
+            .any(|t| t.chars().any(char::is_control))
+        {
+            return Err(AppError::Invalid(
+                "`event` and `call.call_id` must not contain control characters".into(),
+            ));
+        }
         let dedup_key = dedup_key(event, call_id, &value);
         let text = String::from_utf8_lossy(body);
         let first_time = calls::insert_event(
@@ -112,6 +120,8 @@ impl App {
         incoming: &Value,
     ) -> Result<CallRow> {
         let now = askpro_store::now_ms();
+        // Text columns reach PostgreSQL, which refuses NUL characters.
+        let incoming = &super::functions::without_nul(incoming);
         let known_stage = known.as_ref().map_or(0, |k| stage(&k.last_event));
         let known_data: Option<Value> = known
             .as_ref()

@@ -5,7 +5,8 @@ use serde_json::json;
 
 crate::on_both_databases!(
     malformed_requests_are_refused_and_write_nothing,
-    unknown_names_answer_404_in_the_error_format
+    unknown_names_answer_404_in_the_error_format,
+    nul_characters_are_refused_not_a_server_error
 );
 
 async fn malformed_requests_are_refused_and_write_nothing(backend: Backend) {
@@ -175,4 +176,32 @@ async fn unknown_names_answer_404_in_the_error_format(backend: Backend) {
         (status, body["error"]["code"].as_str()),
         (405, Some("method_not_allowed"))
     );
+}
+
+/// PostgreSQL refuses NUL in text; AskPro must say so as a 4xx, never fail with a 500.
+async fn nul_characters_are_refused_not_a_server_error(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    for path in [
+        "/appointments/ab%00cd",
+        "/calls/ab%00cd",
+        "/appointments?from=2026-12-01&to=2026-12-01&staff=an%00na",
+    ] {
+        let (status, body) = t.get(path).await;
+        assert!((400..500).contains(&status), "{path}: {status} {body}");
+    }
+    let (status, body) = t
+        .post(
+            "/appointments",
+            serde_json::json!({
+                "branch": "mitte", "service": "damenhaarschnitt", "staff": "anna",
+                "start": "2026-12-01T09:00:00+01:00",
+                "customer": { "name": "Eva\u{0}Schmidt", "phone": "+4915112345678" }
+            }),
+        )
+        .await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    let (status, _) = t.get("/appointments?from=2026-12-01&to=2026-12-01").await;
+    assert_eq!(status, 200);
 }

@@ -21,6 +21,7 @@ crate::on_both_databases!(
     a_call_to_an_unknown_number_is_refused_by_name,
     a_company_key_signs_its_calls_and_is_never_shown,
     only_the_latest_transcript_update_is_kept,
+    odd_arguments_get_answers_never_server_errors,
 );
 
 const MITTE: &str = "+493012345678";
@@ -644,4 +645,94 @@ async fn only_the_latest_transcript_update_is_kept(backend: Backend) {
     let (_, one) = t.get("/calls/c-live").await;
     assert_eq!(one["transcript"], "Agent: Guten Tag.\nUser: Satz 3.\n");
     assert_eq!(one["status"], "ongoing");
+}
+
+/// Arguments as a confused agent might send them: wrong types, empty, huge, odd text.
+async fn odd_arguments_get_answers_never_server_errors(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let huge = "Viertel ".repeat(5_000);
+    let odd_values = [
+        json!(null),
+        json!(42),
+        json!(""),
+        json!("   "),
+        json!(["Dienstag"]),
+        json!({ "start": "morgen" }),
+        json!("9999-12-31T23:59:59Z"),
+        json!("-009999-01-01T00:00:00Z"),
+        json!("morgen um 25 Uhr"),
+        json!("🙂 Ü ß \u{0} Dienstag"),
+        json!(huge),
+    ];
+    let keys = [
+        "service",
+        "when",
+        "start",
+        "new_start",
+        "when_old",
+        "staff",
+        "branch",
+        "customer_name",
+        "customer_email",
+        "customer_phone",
+        "appointment_id",
+        "reason",
+    ];
+    let c = call("c-odd", MITTE, now_call_ms());
+    for name in askpro_app::voice::FUNCTIONS {
+        for value in &odd_values {
+            let mut args = serde_json::Map::new();
+            for key in keys {
+                args.insert(key.to_owned(), value.clone());
+            }
+            let body = json!({ "name": name, "args": args, "call": c }).to_string();
+            let (status, text) = post_signed(
+                &t,
+                &format!("/retell/functions/{name}"),
+                &body,
+                RETELL_KEY,
+                now_ms(),
+            )
+            .await;
+            assert!(
+                status == 200 || (400..500).contains(&status),
+                "{name} {value}: {status} {text}"
+            );
+            if status == 200 {
+                let answer: Value = serde_json::from_str(&text).unwrap();
+                assert!(
+                    answer["result"].as_str().is_some_and(|r| !r.is_empty()),
+                    "{name} {value}: {text}"
+                );
+            }
+        }
+    }
+    // Malformed bodies and calls, signed correctly.
+    for body in [
+        "{",
+        "[]",
+        "{\"name\": 5}",
+        "{\"name\": \"list_services\", \"args\": 7, \"call\": {}}",
+        "{\"name\": \"list_services\", \"args\": {}, \"call\": \"x\"}",
+    ] {
+        let (status, text) = post_signed(&t, "/retell/functions", body, RETELL_KEY, now_ms()).await;
+        assert!((400..500).contains(&status), "{body}: {status} {text}");
+    }
+    for body in [
+        "{",
+        "{\"event\": \"call_ended\"}",
+        "{\"event\": \"call_ended\", \"call\": {\"call_id\": 5}}",
+        "[1,2]",
+    ] {
+        let (status, text) = post_signed(&t, "/webhooks/retell", body, RETELL_KEY, now_ms()).await;
+        assert!((400..500).contains(&status), "{body}: {status} {text}");
+    }
+    assert!(
+        calls::pending_events(&t.app.db, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
