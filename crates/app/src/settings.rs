@@ -82,12 +82,13 @@ impl App {
 
     /// Every Retell API key stored in the settings (any company's, and a global one),
     /// for checking signatures before it is known which company a request is for.
-    pub async fn stored_retell_keys(&self) -> Result<Vec<String>> {
+    /// Each with the company it belongs to (`None` for a global one).
+    pub async fn stored_retell_keys(&self) -> Result<Vec<(Option<String>, String)>> {
         let all = self.stored_settings().await?;
         Ok(all
             .into_iter()
             .filter(|s| s.key == "retell.api_key" && !s.value.is_empty())
-            .map(|s| s.value)
+            .map(|s| ((s.scope != GLOBAL).then_some(s.scope), s.value))
             .collect())
     }
 

@@ -51,7 +51,10 @@ pub struct RetellConfig {
 pub fn retell(file: &FileConfig) -> RetellConfig {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     RetellConfig {
-        api_key: env("ASKPRO_RETELL_API_KEY").or_else(|| file.retell.api_key.clone()),
+        // An empty key would let anyone sign: treated as none.
+        api_key: env("ASKPRO_RETELL_API_KEY")
+            .or_else(|| file.retell.api_key.clone())
+            .filter(|k| !k.trim().is_empty()),
         base_url: env("ASKPRO_RETELL_BASE_URL")
             .or_else(|| file.retell.base_url.clone())
             .unwrap_or_else(|| askpro_connectors::retell::DEFAULT_BASE_URL.to_owned()),

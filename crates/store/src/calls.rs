@@ -303,13 +303,19 @@ pub async fn record_function_call(db: &Db, f: &FunctionCallRow) -> Result<bool, 
 }
 
 /// The function calls of one call, in order.
-pub async fn functions_of_call(db: &Db, call_id: &str) -> Result<Vec<FunctionCallRow>, StoreError> {
+pub async fn functions_of_call(
+    db: &Db,
+    company_id: &str,
+    call_id: &str,
+) -> Result<Vec<FunctionCallRow>, StoreError> {
     let sql = format!(
-        "SELECT {FUNCTION_COLUMNS} FROM retell_function_calls WHERE call_id = $1 ORDER BY created_at, id"
+        "SELECT {FUNCTION_COLUMNS} FROM retell_function_calls WHERE company_id = $1 AND call_id = $2 \
+        AND ok >= 0 ORDER BY created_at, id"
     );
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, FunctionCallRow>(
         sqlx::AssertSqlSafe(sql)
     )
+    .bind(company_id)
     .bind(call_id)
     .fetch_all(pool)
     .await)?)
@@ -317,7 +323,8 @@ pub async fn functions_of_call(db: &Db, call_id: &str) -> Result<Vec<FunctionCal
 
 /// (function name, duration) of every function call since `since`.
 pub async fn function_timings(db: &Db, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
-    let sql = "SELECT name, duration_ms FROM retell_function_calls WHERE created_at >= $1";
+    let sql =
+        "SELECT name, duration_ms FROM retell_function_calls WHERE created_at >= $1 AND ok >= 0";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, (String, i64)>(
         sql
     )
@@ -385,4 +392,50 @@ pub async fn event_counts(db: &Db, call_id: &str) -> Result<Vec<(String, i64)>, 
     .bind(call_id)
     .fetch_all(pool)
     .await)?)
+}
+
+/// `ok` of a claimed function call whose answer is still being worked out.
+pub const PENDING: i64 = -1;
+
+/// Writes the answer into a claimed function call; false when the claim is gone.
+pub async fn finish_function(
+    db: &Db,
+    dedup_key: &str,
+    answer: &str,
+    ok: i64,
+    duration_ms: i64,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE retell_function_calls SET answer = $2, ok = $3, duration_ms = $4 \
+        WHERE dedup_key = $1 AND ok = -1";
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(dedup_key)
+        .bind(answer)
+        .bind(ok)
+        .bind(duration_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// Gives up a claim that produced no answer (an error), so a retry can try again; with
+/// `older_than`, only a claim abandoned before that instant (its process died).
+pub async fn release_function(
+    db: &Db,
+    dedup_key: &str,
+    older_than: Option<i64>,
+) -> Result<bool, StoreError> {
+    let sql =
+        "DELETE FROM retell_function_calls WHERE dedup_key = $1 AND ok = -1 AND created_at < $2";
+    let mut tx = db.begin_write().await?;
+    let n = on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(dedup_key)
+        .bind(older_than.unwrap_or(i64::MAX))
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(n == 1)
 }

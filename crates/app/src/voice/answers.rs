@@ -2,7 +2,7 @@
 //! arguments into the booking service's terms and its outcome into a German sentence.
 
 use super::context::{CallContext, Wanted};
-use super::functions::{arg, refusal};
+use super::functions::{arg, refusal, say};
 use crate::App;
 use crate::booking::{AvailabilityQuery, BookRequest, Customer, SlotView};
 use crate::error::{AppError, Result};
@@ -70,8 +70,13 @@ pub(super) fn target<'c>(
     let tenant = ctx.model.tenant();
     let Some(branch) = ctx.branch(arg(args, "branch")) else {
         let names: Vec<&str> = tenant.branches.iter().map(|b| b.name.as_str()).collect();
+        let question = say(
+            ctx,
+            "An welchem Standort möchten Sie den Termin?",
+            "An welchem Standort möchtest du den Termin?",
+        );
         return Err(refusal(format!(
-            "An welchem Standort möchten Sie den Termin? Wir sind in {}.",
+            "{question} Wir sind in {}.",
             names.join(" und ")
         )));
     };
@@ -79,8 +84,13 @@ pub(super) fn target<'c>(
         Some(slug) => slug,
         None => {
             let names: Vec<&str> = tenant.services.iter().map(|s| s.name.as_str()).collect();
+            let question = say(
+                ctx,
+                "Welche Leistung möchten Sie buchen?",
+                "Welche Leistung möchtest du buchen?",
+            );
             return Err(refusal(format!(
-                "Welche Leistung möchten Sie buchen? Wir bieten {} an.",
+                "{question} Wir bieten {} an.",
                 names.join(", ")
             )));
         }
@@ -90,8 +100,9 @@ pub(super) fn target<'c>(
             Some(slug) => Some(slug),
             None => {
                 let names: Vec<&str> = tenant.staff.iter().map(|s| s.name.as_str()).collect();
+                let question = say(ctx, "Wen meinen Sie genau?", "Wen meinst du genau?");
                 return Err(refusal(format!(
-                    "Wen meinen Sie genau? Bei uns arbeiten {}.",
+                    "{question} Bei uns arbeiten {}.",
                     names.join(", ")
                 )));
             }
@@ -105,10 +116,12 @@ pub(super) fn target<'c>(
     })
 }
 
-pub fn not_understood_time() -> Value {
-    refusal(
+pub fn not_understood_time(ctx: &CallContext) -> Value {
+    refusal(say(
+        ctx,
         "Den Zeitpunkt habe ich leider nicht verstanden. Können Sie mir Tag und Uhrzeit noch einmal sagen?",
-    )
+        "Den Zeitpunkt habe ich leider nicht verstanden. Kannst du mir Tag und Uhrzeit noch einmal sagen?",
+    ))
 }
 
 pub async fn check_availability(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
@@ -119,7 +132,7 @@ pub async fn check_availability(app: &App, ctx: &CallContext, args: &Value) -> R
     let wanted = match arg(args, "when") {
         Some(said) => match ctx.wanted(said, target.branch) {
             Some(w) => Some(w),
-            None => return Ok(not_understood_time()),
+            None => return Ok(not_understood_time(ctx)),
         },
         None => None,
     };
@@ -349,7 +362,7 @@ pub async fn book(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         return Ok(refusal("Auf welchen Namen darf ich den Termin eintragen?"));
     };
     let Some(wanted) = arg(args, "start").and_then(|s| ctx.wanted(s, target.branch)) else {
-        return Ok(not_understood_time());
+        return Ok(not_understood_time(ctx));
     };
     if !wanted.exact {
         // A day or a part of it is not yet a time: offer what is free in it.
@@ -413,15 +426,17 @@ pub async fn book(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         }
         Err(AppError::Invalid(detail)) if detail.contains("email") => Ok(json!({
             "ok": false,
-            "result": "Die E-Mail-Adresse scheint nicht zu stimmen. Können Sie sie mir bitte noch einmal buchstabieren?",
+            "result": say(ctx, "Die E-Mail-Adresse scheint nicht zu stimmen. Können Sie sie mir bitte noch einmal buchstabieren?",
+                "Die E-Mail-Adresse scheint nicht zu stimmen. Kannst du sie mir bitte noch einmal buchstabieren?"),
             "detail": detail,
         })),
         Err(AppError::Invalid(detail)) => Ok(json!({
             "ok": false,
-            "result": "Das kann ich so leider nicht buchen. Können Sie mir Leistung, Tag und Uhrzeit noch einmal sagen?",
+            "result": say(ctx, "Das kann ich so leider nicht buchen. Können Sie mir Leistung, Tag und Uhrzeit noch einmal sagen?",
+                "Das kann ich so leider nicht buchen. Kannst du mir Leistung, Tag und Uhrzeit noch einmal sagen?"),
             "detail": detail,
         })),
-        Err(other) => Err(other),
+        Err(other) => super::manage::caller_should_hear(ctx, other),
     }
 }
 

@@ -86,7 +86,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("unknown call `{call_id}`")))?;
         let tz = self.zone_of_call(company, &row).await?;
         let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
-        let functions: Vec<Value> = calls::functions_of_call(&self.db, call_id)
+        let functions: Vec<Value> = calls::functions_of_call(&self.db, model.id(), call_id)
             .await?
             .into_iter()
             .map(|f| {

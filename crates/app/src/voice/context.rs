@@ -52,18 +52,25 @@ impl App {
                 None => return Ok(None),
             },
         };
+        // Without a call id a retry could not be told from a new request.
+        let Some(call_id) = call["call_id"].as_str().filter(|id| !id.is_empty()) else {
+            return Err(crate::AppError::Invalid(
+                "the function call has no `call.call_id`".into(),
+            ));
+        };
         let started = call["start_timestamp"]
             .as_i64()
             .and_then(|ms| Timestamp::from_millisecond(ms).ok());
         Ok(Some(CallContext {
             model: self.company(&company).await?,
             called_branch: branch,
-            call_id: call["call_id"].as_str().unwrap_or("unknown").to_owned(),
+            call_id: call_id.to_owned(),
             from_number: call["from_number"]
                 .as_str()
                 .filter(|n| is_e164(n))
                 .map(str::to_owned),
-            reference: started.unwrap_or_else(|| self.now()).max(self.now()),
+            // "morgen" means the day after the call began, also for a retry after midnight.
+            reference: started.unwrap_or_else(|| self.now()),
         }))
     }
 }

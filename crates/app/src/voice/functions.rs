@@ -23,6 +23,11 @@ pub const FUNCTIONS: [&str; 6] = [
     "reschedule_appointment",
 ];
 
+/// How long a retry waits for the first delivery's answer.
+const CLAIM_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
+/// A claim older than this without an answer belongs to a process that died.
+const CLAIM_ABANDONED_MS: i64 = 120_000;
+
 /// Functions whose second delivery must not act again.
 const CHANGING: [&str; 3] = [
     "book_appointment",
@@ -40,6 +45,8 @@ pub enum VoiceError {
     App(#[from] AppError),
     #[error("Retell: {0}")]
     Retell(#[from] askpro_connectors::retell::RetellError),
+    #[error("the request was signed with another company's Retell key")]
+    ForeignKey,
 }
 
 impl From<askpro_store::StoreError> for VoiceError {
@@ -49,12 +56,14 @@ impl From<askpro_store::StoreError> for VoiceError {
 }
 
 impl App {
-    /// Answers one function call of the agent: `{"ok", "result", …}`.
+    /// Answers one function call of the agent: `{"ok", "result", …}`. `signer` is the
+    /// company whose own Retell key signed the request (`None`: the global key).
     pub async fn call_function(
         &self,
         name: &str,
         args: &Value,
         call: &Value,
+        signer: Option<&str>,
     ) -> Result<Value, VoiceError> {
         let started = Instant::now();
         // Text fields reach the database; PostgreSQL refuses NUL characters in text.
@@ -69,38 +78,85 @@ impl App {
                 agent: field("agent_id"),
             });
         };
+        if let Some(owner) = signer
+            && owner != ctx.model.id()
+        {
+            return Err(VoiceError::ForeignKey);
+        }
         let dedup_key = CHANGING
             .contains(&name)
             .then(|| format!("{}:{name}:{}", ctx.call_id, hash_args(args)));
-        if let Some(key) = &dedup_key
-            && let Some(first) = calls::function_answer(&self.db, key).await?
-        {
-            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, "function delivered again; first answer repeated");
-            return Ok(serde_json::from_str(&first.answer).unwrap_or(Value::Null));
-        }
-        let answer = self.run_function(&ctx, name, args).await?;
-        let duration_ms = started.elapsed().as_millis() as i64;
-        let row = FunctionCallRow {
+        let mut row = FunctionCallRow {
             id: new_id(),
             call_id: ctx.call_id.clone(),
             company_id: Some(ctx.model.id().to_owned()),
             name: name.to_owned(),
             args: args.to_string(),
             dedup_key: dedup_key.clone(),
-            answer: answer.to_string(),
-            ok: i64::from(answer["ok"].as_bool().unwrap_or(false)),
-            duration_ms,
+            answer: String::new(),
+            ok: calls::PENDING,
+            duration_ms: 0,
             created_at: askpro_store::now_ms(),
         };
-        if !calls::record_function_call(&self.db, &row).await?
-            && let Some(first) =
-                calls::function_answer(&self.db, dedup_key.as_deref().unwrap_or("")).await?
+        if let Some(key) = &dedup_key
+            && let Some(first) = self.claim(&row, key).await?
         {
-            // A concurrent delivery of the same call answered first: its answer stands.
-            return Ok(serde_json::from_str(&first.answer).unwrap_or(Value::Null));
+            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, "function delivered again; first answer repeated");
+            return Ok(first);
         }
-        tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, ok = row.ok == 1, duration_ms, "function answered");
+        let answer = match self.run_function(&ctx, name, args).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                if let Some(key) = &dedup_key {
+                    calls::release_function(&self.db, key, None).await?;
+                }
+                return Err(error);
+            }
+        };
+        row.duration_ms = started.elapsed().as_millis() as i64;
+        row.answer = answer.to_string();
+        row.ok = i64::from(answer["ok"].as_bool().unwrap_or(false));
+        match &dedup_key {
+            Some(key) => {
+                calls::finish_function(&self.db, key, &row.answer, row.ok, row.duration_ms).await?;
+            }
+            None => {
+                calls::record_function_call(&self.db, &row).await?;
+            }
+        }
+        tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, ok = row.ok == 1, duration_ms = row.duration_ms, "function answered");
         Ok(answer)
+    }
+
+    /// Claims a changing function call before acting, so that a retry arriving while the
+    /// first delivery still works waits for its answer instead of acting again. `None`:
+    /// the claim is ours; `Some(answer)`: the first delivery's answer.
+    async fn claim(&self, row: &FunctionCallRow, key: &str) -> Result<Option<Value>, VoiceError> {
+        let waited = Instant::now();
+        loop {
+            if calls::record_function_call(&self.db, row).await? {
+                return Ok(None);
+            }
+            let Some(first) = calls::function_answer(&self.db, key).await? else {
+                continue; // released meanwhile: claim again
+            };
+            if first.ok != calls::PENDING {
+                return Ok(Some(
+                    serde_json::from_str(&first.answer).unwrap_or(Value::Null),
+                ));
+            }
+            // A claim far older than any function takes was left by a process that died.
+            let abandoned = askpro_store::now_ms() - CLAIM_ABANDONED_MS;
+            if calls::release_function(&self.db, key, Some(abandoned)).await? {
+                continue;
+            }
+            if waited.elapsed() > CLAIM_PATIENCE {
+                return Ok(Some(refusal(
+                    "Einen Moment bitte, das dauert gerade etwas länger. Ich sehe gleich noch einmal nach.",
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
     }
 
     async fn run_function(
@@ -138,6 +194,14 @@ pub(crate) fn without_nul(value: &Value) -> Value {
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+/// The sentence in the company's form of address.
+pub(crate) fn say(ctx: &CallContext, sie: &str, du: &str) -> String {
+    match ctx.address() {
+        askpro_german::phrase::Address::Sie => sie.to_owned(),
+        askpro_german::phrase::Address::Du => du.to_owned(),
     }
 }
 

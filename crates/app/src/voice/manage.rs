@@ -3,7 +3,7 @@
 
 use super::answers::{Target, answer_with_slots, not_understood_time, rejection_sentence};
 use super::context::CallContext;
-use super::functions::{arg, refusal};
+use super::functions::{arg, refusal, say};
 use crate::App;
 use crate::booking::AppointmentView;
 use crate::error::{AppError, Result};
@@ -53,9 +53,11 @@ fn views(rows: &[AppointmentRow]) -> Vec<AppointmentView> {
 
 pub async fn find(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
     let Some(phone) = phone_of(ctx, args) else {
-        return Ok(refusal(
+        return Ok(refusal(say(
+            ctx,
             "Unter welcher Telefonnummer haben Sie den Termin gebucht?",
-        ));
+            "Unter welcher Telefonnummer hast du den Termin gebucht?",
+        )));
     };
     let rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
     let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r)).collect();
@@ -86,18 +88,25 @@ async fn pick(
     args: &Value,
     when_key: &str,
 ) -> Result<std::result::Result<AppointmentRow, Value>> {
+    // Only the caller's own appointments, by the number they call from: a dictated id
+    // or number must not cancel someone else's.
+    let Some(phone) = ctx.from_number.clone() else {
+        return Ok(Err(refusal(say(
+            ctx,
+            "Ihre Rufnummer wird leider nicht übertragen, daher kann ich Ihre Termine nicht finden. Antworten Sie einfach auf Ihre Bestätigungs-E-Mail, oder wir rufen Sie zurück.",
+            "Deine Rufnummer wird leider nicht übertragen, daher kann ich deine Termine nicht finden. Antworte einfach auf deine Bestätigungs-E-Mail, oder wir rufen dich zurück.",
+        ))));
+    };
     if let Some(id) = arg(args, "appointment_id") {
         let row = askpro_store::appointments::get(&app.db, ctx.model.id(), id).await?;
-        return Ok(match row.filter(|r| r.status == "booked") {
+        let own = row.filter(|r| {
+            r.status == "booked" && r.customer_phone.as_deref() == Some(phone.as_str())
+        });
+        return Ok(match own {
             Some(row) => Ok(row),
-            None => Err(refusal("Diesen Termin finde ich leider nicht mehr.")),
+            None => Err(refusal("Diesen Termin finde ich leider nicht.")),
         });
     }
-    let Some(phone) = phone_of(ctx, args) else {
-        return Ok(Err(refusal(
-            "Unter welcher Telefonnummer haben Sie den Termin gebucht?",
-        )));
-    };
     let mut rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
     if let Some(said) = arg(args, when_key) {
         let Some(branch) = rows
@@ -105,10 +114,10 @@ async fn pick(
             .and_then(|r| ctx.branch(Some(&r.branch_slug)))
             .or_else(|| ctx.branch(None))
         else {
-            return Ok(Err(not_understood_time()));
+            return Ok(Err(not_understood_time(ctx)));
         };
         let Some(wanted) = ctx.wanted(said, branch) else {
-            return Ok(Err(not_understood_time()));
+            return Ok(Err(not_understood_time(ctx)));
         };
         let from = wanted.start.timestamp().as_millisecond();
         let to = match (&wanted.end, wanted.exact) {
@@ -143,9 +152,13 @@ pub async fn cancel(app: &App, ctx: &CallContext, args: &Value) -> Result<Value>
         Err(question) => return Ok(question),
     };
     let actor = crate::Actor::phone(&ctx.call_id);
-    let view = app
+    let view = match app
         .cancel(ctx.model.slug(), &row.id, arg(args, "reason"), &actor)
-        .await?;
+        .await
+    {
+        Ok(view) => view,
+        Err(error) => return caller_should_hear(ctx, error),
+    };
     let mut f = facts(&row);
     f.email = row.customer_email.as_deref();
     let result = phrase::confirm_cancellation(&f, today(ctx, Some(&row)), ctx.address());
@@ -163,13 +176,14 @@ pub async fn reschedule(app: &App, ctx: &CallContext, args: &Value) -> Result<Va
     let Some(branch) = ctx.branch(Some(&row.branch_slug)) else {
         return Ok(refusal("Diesen Termin finde ich leider nicht mehr."));
     };
+    // A move keeps the staff member, so only their free times are offered.
     let target = Target {
         branch,
         service: row.service_slug.clone(),
-        staff: None,
+        staff: Some(row.staff_slug.clone()),
     };
     let Some(wanted) = arg(args, "new_start").and_then(|s| ctx.wanted(s, branch)) else {
-        return Ok(not_understood_time());
+        return Ok(not_understood_time(ctx));
     };
     if !wanted.exact {
         return answer_with_slots(app, ctx, &target, Some(&wanted)).await;
@@ -210,11 +224,33 @@ pub async fn reschedule(app: &App, ctx: &CallContext, args: &Value) -> Result<Va
                 format!("{} {text}", rejection_sentence(reason))
             };
             answer["result"] = Value::String(format!(
-                "{text} Ihr bisheriger Termin bleibt bis dahin bestehen."
+                "{text} {}",
+                say(
+                    ctx,
+                    "Ihr bisheriger Termin bleibt bis dahin bestehen.",
+                    "Dein bisheriger Termin bleibt bis dahin bestehen."
+                )
             ));
             answer["ok"] = Value::Bool(false);
             Ok(answer)
         }
-        Err(other) => Err(other),
+        Err(other) => caller_should_hear(ctx, other),
+    }
+}
+
+/// A change the booking service refused for a reason the caller can do nothing about
+/// (changed meanwhile, staff or branch gone) is a sentence, not an error Retell retries.
+pub(super) fn caller_should_hear(ctx: &CallContext, error: AppError) -> Result<Value> {
+    match error {
+        AppError::Conflict(detail) | AppError::NotFound(detail) | AppError::Invalid(detail) => {
+            let mut answer = refusal(say(
+                ctx,
+                "Diesen Termin kann ich gerade leider nicht ändern. Wir rufen Sie gern zurück – soll ich das notieren?",
+                "Diesen Termin kann ich gerade leider nicht ändern. Wir rufen dich gern zurück – soll ich das notieren?",
+            ));
+            answer["detail"] = Value::String(detail);
+            Ok(answer)
+        }
+        other => Err(other),
     }
 }

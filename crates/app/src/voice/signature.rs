@@ -21,13 +21,14 @@ pub enum SignatureError {
     Mismatch,
 }
 
-/// Checks `header` against `body` with each of `keys` (one per Retell account).
+/// Checks `header` against `body` with each of `keys` (one per Retell account); the
+/// index of the key that signed it.
 pub fn verify(
     keys: &[&str],
     body: &[u8],
     header: Option<&str>,
     now_ms: i64,
-) -> Result<(), SignatureError> {
+) -> Result<usize, SignatureError> {
     let (timestamp, digest) = parse(header.ok_or(SignatureError::Missing)?)?;
     let at: i64 = timestamp.parse().map_err(|_| SignatureError::Malformed)?;
     if (now_ms - at).abs() > TOLERANCE_MS {
@@ -35,14 +36,9 @@ pub fn verify(
     }
     let expected = hex::decode(digest).map_err(|_| SignatureError::Malformed)?;
     // `verify_slice` compares in constant time.
-    let matches = keys
-        .iter()
-        .any(|key| mac_of(key, body, timestamp).verify_slice(&expected).is_ok());
-    if matches {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch)
-    }
+    keys.iter()
+        .position(|key| mac_of(key, body, timestamp).verify_slice(&expected).is_ok())
+        .ok_or(SignatureError::Mismatch)
 }
 
 /// The header value Retell would send for `body` at `at_ms` (for tests and `askpro
@@ -97,7 +93,7 @@ mod tests {
         let header =
             "v=1700000000000,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e";
         let body = br#"{"event":"call_ended"}"#;
-        assert_eq!(verify(&["test-api-key"], body, Some(header), NOW), Ok(()));
+        assert_eq!(verify(&["test-api-key"], body, Some(header), NOW), Ok(0));
         assert_eq!(sign("test-api-key", body, NOW), header);
     }
 
@@ -113,7 +109,7 @@ mod tests {
             verify(&["other"], body, Some(&header), NOW),
             Err(SignatureError::Mismatch)
         );
-        assert_eq!(verify(&["other", "key"], body, Some(&header), NOW), Ok(()));
+        assert_eq!(verify(&["other", "key"], body, Some(&header), NOW), Ok(1));
         assert_eq!(
             verify(&["key"], body, Some(&header), NOW + TOLERANCE_MS + 1),
             Err(SignatureError::Stale)
@@ -124,7 +120,7 @@ mod tests {
         );
         assert_eq!(
             verify(&["key"], body, Some(&header), NOW + TOLERANCE_MS),
-            Ok(())
+            Ok(0)
         );
     }
 

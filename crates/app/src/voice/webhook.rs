@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use askpro_store::calls::{self, CallRow, EventRow, NewEvent};
 use askpro_store::{new_id, tenants};
 use serde_json::Value;
+use sha2::Digest;
 use std::time::Instant;
 
 /// What happened to a delivery.
@@ -83,11 +84,31 @@ impl App {
                 return Ok(merged);
             }
             for event in &pending {
-                if self.process_event(event).await? {
-                    merged += 1;
+                match self.process_event(event).await {
+                    Ok(true) => merged += 1,
+                    Ok(false) => {}
+                    // One event that cannot be merged must not hold up those behind it:
+                    // it is set aside with its error, its raw body kept.
+                    Err(error) => self.set_aside(event, &error.to_string()).await?,
                 }
             }
         }
+    }
+
+    async fn set_aside(&self, event: &EventRow, error: &str) -> Result<()> {
+        tracing::error!(call_id = %event.call_id, event = %event.event, %error, "Retell event could not be merged; set aside with its raw body");
+        let mut tx = self.db.begin_write().await?;
+        let now = askpro_store::now_ms();
+        calls::mark_processed(
+            &mut tx,
+            event.seq,
+            now,
+            now - event.received_at,
+            Some(error),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Merges one delivery; false when another process got to it first.
@@ -149,7 +170,7 @@ impl App {
             start_timestamp: number("start_timestamp"),
             end_timestamp: number("end_timestamp"),
             duration_ms: number("duration_ms")
-                .or_else(|| Some(number("end_timestamp")? - number("start_timestamp")?)),
+                .or_else(|| number("end_timestamp")?.checked_sub(number("start_timestamp")?)),
             disconnection_reason: text("disconnection_reason"),
             call_successful: analysis["call_successful"].as_bool().map(i64::from),
             user_sentiment: analysis["user_sentiment"].as_str().map(str::to_owned),
@@ -164,6 +185,15 @@ impl App {
             created_at: known.as_ref().map_or(now, |k| k.created_at),
             updated_at: now,
         })
+    }
+
+    /// Whether the call (by its number or agent) is `company_id`'s.
+    pub async fn call_belongs_to(&self, call: &Value, company_id: &str) -> Result<bool> {
+        let text = |k: &str| call[k].as_str().map(str::to_owned);
+        let (owner, _) = self
+            .owner_of_call(text("to_number"), text("agent_id"))
+            .await?;
+        Ok(owner.as_deref() == Some(company_id))
     }
 
     /// The company (id) and branch a call belongs to: the called branch number first,
@@ -187,15 +217,16 @@ impl App {
     }
 }
 
-/// Lifecycle events happen once per call; transfers once per call and start; transcript
+/// Lifecycle events happen once per call; transfers once per content; transcript
 /// updates repeat by design and are kept in full.
 fn dedup_key(event: &str, call_id: &str, value: &Value) -> Option<String> {
     match event {
         "transcript_updated" => None,
-        e if e.starts_with("transfer_") => Some(format!(
-            "{e}:{call_id}:{}",
-            value["call"]["start_timestamp"].as_i64().unwrap_or(0)
-        )),
+        // A call can be transferred more than once: each transfer's content tells them apart.
+        e if e.starts_with("transfer_") => {
+            let digest = sha2::Sha256::digest(value.to_string().as_bytes());
+            Some(format!("{e}:{call_id}:{}", &hex::encode(digest)[..16]))
+        }
         e => Some(format!("{e}:{call_id}")),
     }
 }

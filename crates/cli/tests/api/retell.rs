@@ -22,6 +22,8 @@ crate::on_both_databases!(
     a_company_key_signs_its_calls_and_is_never_shown,
     only_the_latest_transcript_update_is_kept,
     odd_arguments_get_answers_never_server_errors,
+    a_company_key_does_not_speak_for_another_company,
+    concurrent_deliveries_of_a_move_act_once,
 );
 
 const MITTE: &str = "+493012345678";
@@ -158,7 +160,7 @@ async fn unsigned_wrong_and_stale_deliveries_are_refused_and_nothing_is_stored(b
             .is_empty()
     );
     assert!(
-        calls::functions_of_call(&t.app.db, "c-sig")
+        calls::function_timings(&t.app.db, 0)
             .await
             .unwrap()
             .is_empty()
@@ -652,7 +654,8 @@ async fn odd_arguments_get_answers_never_server_errors(backend: Backend) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
     };
-    let huge = "Viertel ".repeat(5_000);
+    // Long, but the whole body stays under the test server's 64 KiB limit.
+    let huge = "Viertel ".repeat(500);
     let odd_values = [
         json!(null),
         json!(42),
@@ -735,4 +738,108 @@ async fn odd_arguments_get_answers_never_server_errors(backend: Backend) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn a_company_key_does_not_speak_for_another_company(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    apply(&t.app, &fixture("other-company.toml")).await;
+    let praxis_key = "praxis-berg-schluessel-1";
+    t.app
+        .set_setting(
+            &format!("retell.api_key={praxis_key}"),
+            Some("praxis-berg"),
+            &Actor::cli(None),
+        )
+        .await
+        .unwrap();
+    t.app.settings.invalidate();
+    // Signed with the practice's key, a function call to the salon's number is refused.
+    let body = json!({ "name": "find_appointments", "args": {}, "call": call("c-foreign", MITTE, now_call_ms()) }).to_string();
+    let (status, text) = post_signed(
+        &t,
+        "/retell/functions/find_appointments",
+        &body,
+        praxis_key,
+        now_ms(),
+    )
+    .await;
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("another company's Retell key"), "{text}");
+    let event = json!({ "event": "call_started", "call": call("c-foreign", MITTE, now_call_ms()) })
+        .to_string();
+    let (status, _) = post_signed(&t, "/webhooks/retell", &event, praxis_key, now_ms()).await;
+    assert_eq!(status, 401);
+    assert!(
+        calls::pending_events(&t.app.db, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // For its own number the practice's key is good.
+    let own = json!({ "name": "list_services", "args": {}, "call": call("c-praxis", "+43151234567", now_call_ms()) }).to_string();
+    let (status, text) = post_signed(
+        &t,
+        "/retell/functions/list_services",
+        &own,
+        praxis_key,
+        now_ms(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+}
+
+async fn concurrent_deliveries_of_a_move_act_once(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    book_for_caller(&t, "c-first", "morgen um 10 Uhr").await;
+    let c = call("c-move", MITTE, now_call_ms());
+    let args = json!({ "when_old": "morgen", "new_start": "morgen um 15 Uhr" });
+    let deliveries = (0..3).map(|_| function(&t, "reschedule_appointment", args.clone(), &c));
+    let answers = futures_join_all(deliveries).await;
+    assert_eq!(answers[0]["ok"], true, "{answers:?}");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    let (_, list) = t.get("/appointments?from=2026-12-01&to=2026-12-01").await;
+    let id = list["appointments"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        list["appointments"][0]["start"],
+        "2026-12-01T15:00:00+01:00"
+    );
+    let moves = askpro_store::audit::history(&t.app.db, "appointment", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "reschedule")
+        .count();
+    assert_eq!(moves, 1);
+}
+
+/// Runs the futures concurrently on this task and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future<Output = Value>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<Value> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut outputs = vec![Value::Null; set.len()];
+    let mut pending: Vec<usize> = (0..set.len()).collect();
+    std::future::poll_fn(|cx| {
+        pending.retain(|&i| match set[i].as_mut().poll(cx) {
+            std::task::Poll::Ready(v) => {
+                outputs[i] = v;
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs
 }

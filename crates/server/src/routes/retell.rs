@@ -13,14 +13,24 @@ use serde_json::Value;
 
 /// Checks the signature against the configured key and every key stored in the
 /// settings (a company may have its own Retell account), before anything is parsed.
-async fn verified(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+/// Returns the company whose own key signed, `None` for a global key.
+async fn verified(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<String>, ApiError> {
     let stored = state.app.stored_retell_keys().await?;
-    let keys: Vec<&str> = state
+    let keys: Vec<(Option<&str>, &str)> = state
         .config
         .retell_api_keys
         .iter()
-        .chain(&stored)
-        .map(String::as_str)
+        .map(|k| (None, k.as_str()))
+        .chain(
+            stored
+                .iter()
+                .map(|(owner, k)| (owner.as_deref(), k.as_str())),
+        )
+        .filter(|(_, k)| !k.trim().is_empty())
         .collect();
     if keys.is_empty() {
         return Err(ApiError::new(
@@ -32,10 +42,26 @@ async fn verified(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> Resu
     let header = headers
         .get("x-retell-signature")
         .and_then(|v| v.to_str().ok());
-    signature::verify(&keys, body, header, askpro_store::now_ms()).map_err(|e| {
-        tracing::warn!(reason = %e, "Retell request refused");
-        ApiError::new(StatusCode::UNAUTHORIZED, "invalid_signature", e.to_string())
-    })
+    let plain: Vec<&str> = keys.iter().map(|(_, k)| *k).collect();
+    match signature::verify(&plain, body, header, askpro_store::now_ms()) {
+        Ok(index) => Ok(keys[index].0.map(str::to_owned)),
+        Err(e) => {
+            tracing::warn!(reason = %e, "Retell request refused");
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_signature",
+                e.to_string(),
+            ))
+        }
+    }
+}
+
+fn foreign_key() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_signature",
+        "the request was signed with another company's Retell key",
+    )
 }
 
 /// Stores the delivery, answers at once, and merges it into its call in the background.
@@ -44,10 +70,21 @@ pub async fn webhook(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<StatusCode, ApiError> {
-    verified(&state, &headers, &body).await?;
+    let signer = verified(&state, &headers, &body).await?;
     // `askpro retell verify-webhook` proves the path and key work; it is no call.
     if serde_json::from_slice::<Value>(&body).is_ok_and(|v| v["event"] == SELF_TEST_EVENT) {
         return Ok(StatusCode::NO_CONTENT);
+    }
+    // A company's own key speaks for that company's calls only.
+    if let Some(owner) = &signer {
+        let call = serde_json::from_slice::<Value>(&body).map(|v| v["call"].clone());
+        if !state
+            .app
+            .call_belongs_to(&call.unwrap_or_default(), owner)
+            .await?
+        {
+            return Err(foreign_key());
+        }
     }
     let accepted = state.app.accept_retell_event(&body).await?;
     tracing::info!(call_id = %accepted.call_id, event = %accepted.event, first_time = accepted.first_time, "Retell event stored");
@@ -83,7 +120,7 @@ async fn answer(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Json<Value>, ApiError> {
-    verified(state, headers, body).await?;
+    let signer = verified(state, headers, body).await?;
     let request: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -104,7 +141,7 @@ async fn answer(
     };
     match state
         .app
-        .call_function(&name, &args, &request["call"])
+        .call_function(&name, &args, &request["call"], signer.as_deref())
         .await
     {
         Ok(answer) => Ok(Json(answer)),
@@ -123,6 +160,7 @@ async fn answer(
             e.to_string(),
         )),
         Err(VoiceError::App(e)) => Err(e.into()),
+        Err(VoiceError::ForeignKey) => Err(foreign_key()),
         Err(VoiceError::Retell(e)) => {
             tracing::error!(error = %e, "Retell API failed during a function call");
             Err(ApiError::internal())
