@@ -103,8 +103,9 @@ pub enum RetellCommand {
     },
     /// Check that the agent's webhook URL points here and that a signed test delivery is accepted.
     VerifyWebhook {
+        /// One company (default: every company with a Retell agent).
         #[arg(long)]
-        company_id: String,
+        company_id: Option<String>,
     },
     /// Compose the company's German agent prompt (base + template blocks) and its tools,
     /// show the difference to what is live, and push it to the Retell LLM.

@@ -51,7 +51,11 @@ pub async fn run(global: &Global, command: RetellCommand) -> Result<ExitCode> {
             import_calls(global, &app, &config, since, company_id.as_deref()).await
         }
         RetellCommand::VerifyWebhook { company_id } => {
-            verify_webhook(global, &app, &config, &company_id).await
+            let companies = match company_id {
+                Some(slug) => vec![slug],
+                None => companies_with_agents(&app).await?,
+            };
+            verify_webhooks(global, &app, &config, &companies).await
         }
         RetellCommand::UpdatePrompt {
             company_id,
@@ -137,16 +141,71 @@ async fn import_calls(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn verify_webhook(
+/// Every company that has a Retell agent, by slug.
+async fn companies_with_agents(app: &App) -> Result<Vec<String>> {
+    let mut slugs = Vec::new();
+    for company in askpro_store::tenants::list(&app.db).await? {
+        if app
+            .company(&company.slug)
+            .await?
+            .tenant()
+            .company
+            .retell_agent_id
+            .is_some()
+        {
+            slugs.push(company.slug);
+        }
+    }
+    if slugs.is_empty() {
+        bail!("no company has a `retell_agent_id` in its tenant file");
+    }
+    Ok(slugs)
+}
+
+async fn verify_webhooks(
     global: &Global,
     app: &App,
     config: &RetellConfig,
-    company: &str,
+    companies: &[String],
 ) -> Result<ExitCode> {
     let public = config.public_url.as_deref().ok_or_else(|| {
         anyhow!("no public URL is configured (ASKPRO_PUBLIC_URL or [retell] public_url)")
     })?;
     let expected = format!("{public}/webhooks/retell");
+    let mut rows = Vec::new();
+    for company in companies {
+        for (what, ok, detail) in webhook_checks(app, config, company, &expected).await? {
+            rows.push(json!({ "company": company, "check": what, "ok": ok, "detail": detail }));
+        }
+    }
+    if global.json {
+        output::json(&rows);
+    } else {
+        for row in &rows {
+            let ok = row["ok"].as_bool().unwrap_or(false);
+            println!(
+                "{} {} {}: {}",
+                if ok { "ok    " } else { "FAILED" },
+                row["company"].as_str().unwrap_or(""),
+                row["check"].as_str().unwrap_or(""),
+                row["detail"].as_str().unwrap_or("")
+            );
+        }
+    }
+    Ok(if rows.iter().all(|r| r["ok"] == true) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The agent's webhook URL at Retell, and a signed test delivery to it.
+async fn webhook_checks(
+    app: &App,
+    config: &RetellConfig,
+    company: &str,
+    expected: &str,
+) -> Result<[(&'static str, bool, String); 2]> {
     let agent = retell_agent(app, config, company).await?;
     let actual = agent["webhook_url"].as_str().unwrap_or("").to_owned();
     let url_ok = actual == expected;
@@ -154,37 +213,18 @@ async fn verify_webhook(
         .retell_key_of(company)
         .await?
         .or_else(|| config.api_key.clone());
-    let (delivery_ok, delivery) = self_test(key.as_deref(), &expected).await;
-    let checks = [
-        (
-            "agent webhook URL",
-            url_ok,
-            if url_ok {
-                actual.clone()
-            } else {
-                format!(
-                    "is `{actual}`, expected `{expected}`: fix it in Retell or run `askpro retell update-voice --company-id {company}` after setting it"
-                )
-            },
-        ),
+    let (delivery_ok, delivery) = self_test(key.as_deref(), expected).await;
+    let url_detail = if url_ok {
+        actual
+    } else {
+        format!(
+            "is `{actual}`, expected `{expected}`: run `askpro retell update-voice --company-id {company}` (it sets the webhook URL)"
+        )
+    };
+    Ok([
+        ("agent webhook URL", url_ok, url_detail),
         ("signed test delivery", delivery_ok, delivery),
-    ];
-    if global.json {
-        let rows: Vec<Value> = checks
-            .iter()
-            .map(|(what, ok, detail)| json!({ "check": what, "ok": ok, "detail": detail }))
-            .collect();
-        output::json(&rows);
-    } else {
-        for (what, ok, detail) in &checks {
-            println!("{} {what}: {detail}", if *ok { "ok    " } else { "FAILED" });
-        }
-    }
-    Ok(if url_ok && delivery_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    ])
 }
 
 async fn retell_agent(app: &App, config: &RetellConfig, company: &str) -> Result<Value> {

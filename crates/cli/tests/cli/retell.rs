@@ -412,6 +412,18 @@ async fn the_webhook_check_finds_a_wrong_url_and_a_refused_signature() {
     let ok = json_of(&askpro(&t, &retell, RETELL_KEY, &args).await);
     assert_eq!(ok[0]["ok"], true, "{ok}");
     assert_eq!(ok[1]["ok"], true, "{ok}");
+    // As the runbook calls it, without a company: every company with an agent.
+    let all = json_of(
+        &askpro(
+            &t,
+            &retell,
+            RETELL_KEY,
+            &["--json", "retell", "verify-webhook"],
+        )
+        .await,
+    );
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    assert_eq!(all[0]["company"], "salon-sonnenschein");
     fake.lock().unwrap().agent["webhook_url"] = json!("https://old.example/webhook");
     let wrong = askpro(&t, &retell, RETELL_KEY, &args).await;
     assert_eq!(wrong.status.code(), Some(1));
