@@ -7,7 +7,7 @@ use crate::App;
 use crate::booking::{AvailabilityQuery, BookRequest, Customer, SlotView};
 use crate::error::{AppError, Result};
 use askpro_core::SlotRejection;
-use askpro_core::tenant::{Branch, is_e164};
+use askpro_core::tenant::Branch;
 use askpro_german::phrase::{self, AppointmentFacts, free_times, slot_taken};
 use jiff::{Timestamp, ZonedDateTime};
 use serde_json::{Value, json};
@@ -168,12 +168,7 @@ pub(super) async fn answer_with_slots(
         Some(w) if w.exact => {
             let at = w.start.timestamp().as_millisecond();
             if let Some(slot) = slots.iter().find(|s| s.start_ms == at) {
-                let text = format!(
-                    "{} ist noch frei. Soll ich den Termin für {} eintragen?",
-                    capitalized_time(&w.start, today.date()),
-                    a_acc(a)
-                );
-                (vec![slot], text)
+                (vec![slot], phrase::slot_free(&w.start, today.date(), a))
             } else {
                 let near = nearest(&slots, at);
                 let alternatives: Vec<ZonedDateTime> = near.iter().map(|s| zoned(s)).collect();
@@ -185,7 +180,7 @@ pub(super) async fn answer_with_slots(
                     // Not "belegt" when the branch is closed or the whole day is full.
                     format!(
                         "{} {}",
-                        day_unavailable(target.branch, day, today.date()),
+                        phrase::day_unavailable(day, today.date(), closed_on(target.branch, day)),
                         free_times(&alternatives, today.date(), a)
                     )
                 };
@@ -221,32 +216,13 @@ pub(super) async fn answer_with_slots(
     Ok(json!({ "ok": !picked.is_empty(), "result": result, "slots": picked }))
 }
 
-/// "Am Sonntag, den 29. November, haben wir leider geschlossen." or, for a day that is
-/// open but full, "… ist leider nichts mehr frei."
-fn day_unavailable(branch: &Branch, day: jiff::civil::Date, today: jiff::civil::Date) -> String {
-    let closed = branch.hours.on(day.weekday()).is_empty()
+/// Whether the branch does not open on `day` at all (weekday, closed date, holiday).
+fn closed_on(branch: &Branch, day: jiff::civil::Date) -> bool {
+    branch.hours.on(day.weekday()).is_empty()
         || branch.closed.contains(&day)
         || branch
             .holidays
-            .is_some_and(|region| askpro_core::holidays::holiday_on(region, day).is_some());
-    let mut when = capitalize(&phrase::spoken_date(day, today));
-    // The date apposition ("…, den 6. Dezember") is closed with a comma.
-    if when.contains(", den ") {
-        when.push(',');
-    }
-    if closed {
-        format!("{when} haben wir leider geschlossen.")
-    } else {
-        format!("{when} ist leider nichts mehr frei.")
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+            .is_some_and(|region| askpro_core::holidays::holiday_on(region, day).is_some())
 }
 
 /// How many days (from the wanted one) the wanted time spans.
@@ -283,25 +259,6 @@ fn needs_more_days(wanted: Option<&Wanted>, slots: &[SlotView]) -> bool {
             !slots.iter().any(|s| s.start_ms < end)
         }
         _ => slots.len() < OFFERS,
-    }
-}
-
-/// "Morgen um 9 Uhr" / "Am Freitag, den 4. Dezember, um 9 Uhr".
-fn capitalized_time(at: &ZonedDateTime, today: jiff::civil::Date) -> String {
-    let day = phrase::spoken_date(at.date(), today);
-    let time = format!("um {}", phrase::spoken_time(at.time()));
-    let text = if day.contains(", den ") {
-        format!("{day}, {time}")
-    } else {
-        format!("{day} {time}")
-    };
-    capitalize(&text)
-}
-
-fn a_acc(a: phrase::Address) -> &'static str {
-    match a {
-        phrase::Address::Sie => "Sie",
-        phrase::Address::Du => "dich",
     }
 }
 
@@ -368,10 +325,7 @@ pub async fn book(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         // A day or a part of it is not yet a time: offer what is free in it.
         return answer_with_slots(app, ctx, &target, Some(&wanted)).await;
     }
-    let phone = arg(args, "customer_phone")
-        .filter(|p| is_e164(p))
-        .map(str::to_owned)
-        .or_else(|| ctx.from_number.clone());
+    let phone = ctx.customer_phone(args);
     let request = BookRequest {
         branch: Some(target.branch.slug.as_str().to_owned()),
         service: target.service.clone(),

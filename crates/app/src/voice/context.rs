@@ -34,23 +34,33 @@ pub struct Wanted {
 }
 
 impl App {
+    /// The company (slug) and branch a call is for: the called branch number first, then
+    /// the agent (no branch then). `None` when neither is known.
+    pub(crate) async fn tenant_of_call(
+        &self,
+        to_number: Option<&str>,
+        agent_id: Option<&str>,
+    ) -> Result<Option<(String, Option<String>)>> {
+        if let Some(to) = to_number
+            && let Some((company, branch)) = tenants::find_branch_by_phone(&self.db, to).await?
+        {
+            return Ok(Some((company, Some(branch))));
+        }
+        Ok(match agent_id {
+            Some(agent) => tenants::find_company_by_agent(&self.db, agent)
+                .await?
+                .map(|company| (company, None)),
+            None => None,
+        })
+    }
+
     /// The call's company and branch; `None` when neither the number nor the agent is known.
     pub async fn call_context(&self, call: &Value) -> Result<Option<CallContext>> {
-        let to = call["to_number"].as_str();
-        let agent = call["agent_id"].as_str();
-        let by_phone = match to {
-            Some(number) => tenants::find_branch_by_phone(&self.db, number).await?,
-            None => None,
-        };
-        let (company, branch) = match by_phone {
-            Some((company, branch)) => (company, Some(branch)),
-            None => match agent {
-                Some(agent) => match tenants::find_company_by_agent(&self.db, agent).await? {
-                    Some(company) => (company, None),
-                    None => return Ok(None),
-                },
-                None => return Ok(None),
-            },
+        let Some((company, branch)) = self
+            .tenant_of_call(call["to_number"].as_str(), call["agent_id"].as_str())
+            .await?
+        else {
+            return Ok(None);
         };
         // Without a call id a retry could not be told from a new request.
         let Some(call_id) = call["call_id"].as_str().filter(|id| !id.is_empty()) else {
@@ -81,6 +91,16 @@ impl CallContext {
             Formality::Du => Address::Du,
             Formality::Sie => Address::Sie,
         }
+    }
+
+    /// The customer's number: `customer_phone` when it is valid E.164, else the caller's.
+    pub fn customer_phone(&self, args: &Value) -> Option<String> {
+        args["customer_phone"]
+            .as_str()
+            .map(str::trim)
+            .filter(|p| is_e164(p))
+            .map(str::to_owned)
+            .or_else(|| self.from_number.clone())
     }
 
     /// The branch named in the arguments (by slug or name), else the called one, else

@@ -7,7 +7,6 @@ use super::functions::{arg, refusal, say};
 use crate::App;
 use crate::booking::AppointmentView;
 use crate::error::{AppError, Result};
-use askpro_core::tenant::is_e164;
 use askpro_german::phrase::{self, AppointmentFacts};
 use askpro_store::appointments::AppointmentRow;
 use jiff::tz::TimeZone;
@@ -39,20 +38,12 @@ fn today(ctx: &CallContext, row: Option<&AppointmentRow>) -> jiff::civil::Date {
     ctx.reference.to_zoned_datetime(tz).date()
 }
 
-/// The number to look bookings up by: the one given, else the caller's.
-fn phone_of(ctx: &CallContext, args: &Value) -> Option<String> {
-    arg(args, "customer_phone")
-        .filter(|p| is_e164(p))
-        .map(str::to_owned)
-        .or_else(|| ctx.from_number.clone())
-}
-
 fn views(rows: &[AppointmentRow]) -> Vec<AppointmentView> {
     rows.iter().map(AppointmentView::from).collect()
 }
 
 pub async fn find(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
-    let Some(phone) = phone_of(ctx, args) else {
+    let Some(phone) = ctx.customer_phone(args) else {
         return Ok(refusal(say(
             ctx,
             "Unter welcher Telefonnummer haben Sie den Termin gebucht?",

@@ -6,7 +6,7 @@ use super::merge::{merge_call, stage};
 use crate::App;
 use crate::error::{AppError, Result};
 use askpro_store::calls::{self, CallRow, EventRow, NewEvent};
-use askpro_store::{new_id, tenants};
+use askpro_store::new_id;
 use serde_json::Value;
 use sha2::Digest;
 use std::time::Instant;
@@ -203,17 +203,13 @@ impl App {
         to_number: Option<String>,
         agent_id: Option<String>,
     ) -> Result<(Option<String>, Option<String>)> {
-        if let Some(to) = to_number
-            && let Some((company, branch)) = tenants::find_branch_by_phone(&self.db, &to).await?
+        match self
+            .tenant_of_call(to_number.as_deref(), agent_id.as_deref())
+            .await?
         {
-            return Ok((Some(self.company_id(&company).await?), Some(branch)));
+            Some((company, branch)) => Ok((Some(self.company_id(&company).await?), branch)),
+            None => Ok((None, None)),
         }
-        if let Some(agent) = agent_id
-            && let Some(company) = tenants::find_company_by_agent(&self.db, &agent).await?
-        {
-            return Ok((Some(self.company_id(&company).await?), None));
-        }
-        Ok((None, None))
     }
 }
 

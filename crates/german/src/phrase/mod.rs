@@ -14,7 +14,7 @@ mod slots;
 mod tests;
 mod words;
 
-pub use slots::{free_times, nothing_free, slot_taken};
+pub use slots::{day_unavailable, free_times, nothing_free, slot_free, slot_taken};
 pub use words::{spoken_date, spoken_time, written_date};
 
 use words::{attach, unmistakable_date};

@@ -205,6 +205,28 @@ fn offer_other_day(a: Address) -> String {
     )
 }
 
+/// The wanted time is free: "Morgen um 10 Uhr ist noch frei. Soll ich den Termin für
+/// Sie eintragen?"
+pub fn slot_free(at: &ZonedDateTime, today: Date, a: Address) -> String {
+    let time = format!("um {}", spoken_time(at.time()));
+    let when = capitalize(&attach(&spoken_date(at.date(), today), &time));
+    format!(
+        "{when} ist noch frei. Soll ich den Termin für {} eintragen?",
+        a.accusative()
+    )
+}
+
+/// A day without any free time: "Am Sonntag, den 6. Dezember, haben wir leider
+/// geschlossen." when the branch is `closed`, else "… ist leider nichts mehr frei."
+pub fn day_unavailable(day: Date, today: Date, closed: bool) -> String {
+    let rest = if closed {
+        "haben wir leider geschlossen."
+    } else {
+        "ist leider nichts mehr frei."
+    };
+    capitalize(&attach(&spoken_date(day, today), rest))
+}
+
 /// Nothing free: "Am Freitag, den 4. Dezember, ist leider nichts mehr frei." for a
 /// given day, a general "Ich habe leider keinen freien Termin gefunden." without one,
 /// each followed by the offer to look at another day.

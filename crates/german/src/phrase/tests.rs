@@ -529,6 +529,32 @@ fn any_slot() -> impl Strategy<Value = ZonedDateTime> {
     })
 }
 
+#[test]
+fn a_free_time_is_confirmed_with_a_question_in_the_right_address() {
+    let today = date(2026, 11, 30);
+    assert_eq!(
+        slot_free(&at(2026, 12, 1, 10, 0), today, Address::Sie),
+        "Morgen um 10 Uhr ist noch frei. Soll ich den Termin für Sie eintragen?"
+    );
+    assert_eq!(
+        slot_free(&at(2026, 12, 8, 14, 15), today, Address::Du),
+        "Am Dienstag, den 8. Dezember, um 14:15 Uhr ist noch frei. Soll ich den Termin für dich eintragen?"
+    );
+}
+
+#[test]
+fn a_closed_or_full_day_is_named_as_such() {
+    let today = date(2026, 11, 30);
+    assert_eq!(
+        day_unavailable(date(2026, 12, 6), today, true),
+        "Am Sonntag, den 6. Dezember, haben wir leider geschlossen."
+    );
+    assert_eq!(
+        day_unavailable(date(2026, 12, 1), today, false),
+        "Morgen ist leider nichts mehr frei."
+    );
+}
+
 proptest! {
     #[test]
     fn free_times_is_always_well_formed(slots in proptest::collection::vec(any_slot(), 0..40)) {
