@@ -335,23 +335,12 @@ pub async fn function_timings(db: &Db, since: i64) -> Result<Vec<(String, i64)>,
 
 /// Holds webhook processing until `until` (Unix ms); deliveries are still stored.
 pub async fn pause_until(db: &Db, until: i64) -> Result<(), StoreError> {
-    let sql = "INSERT INTO worker_signals (name, raised_at) VALUES ('webhook_pause', $1) \
-        ON CONFLICT (name) DO UPDATE SET raised_at = excluded.raised_at";
-    let mut tx = db.begin_write().await?;
-    on_tx!(&mut tx, |conn| sqlx::query(sql)
-        .bind(until)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    tx.commit().await
+    crate::workers::raise_signal(db, "webhook_pause", until).await
 }
 
 /// Until when webhook processing is paused, if it ever was.
 pub async fn paused_until(db: &Db) -> Result<Option<i64>, StoreError> {
-    let sql = "SELECT raised_at FROM worker_signals WHERE name = 'webhook_pause'";
-    Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, i64>(sql)
-        .fetch_optional(pool)
-        .await)?)
+    crate::workers::signal(db, "webhook_pause").await
 }
 
 /// Calls since `since` in which more than one appointment was booked by phone.

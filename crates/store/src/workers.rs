@@ -78,25 +78,37 @@ pub async fn live(db: &Db, since: i64) -> Result<Vec<WorkerRow>, StoreError> {
         .await)?)
 }
 
-/// Asks every worker to reload what it caches at its next heartbeat.
-pub async fn request_reload(db: &Db, now: i64) -> Result<(), StoreError> {
-    let sql = "INSERT INTO worker_signals (name, raised_at) VALUES ('reload', $1) \
+/// Sets the operator signal `name` (table `worker_signals`) to the instant `at`.
+pub async fn raise_signal(db: &Db, name: &str, at: i64) -> Result<(), StoreError> {
+    let sql = "INSERT INTO worker_signals (name, raised_at) VALUES ($1, $2) \
         ON CONFLICT (name) DO UPDATE SET raised_at = excluded.raised_at";
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, |conn| sqlx::query(sql)
-        .bind(now)
+        .bind(name)
+        .bind(at)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
-/// When a reload was last asked for, if ever.
-pub async fn reload_requested_at(db: &Db) -> Result<Option<i64>, StoreError> {
-    let sql = "SELECT raised_at FROM worker_signals WHERE name = 'reload'";
+/// The instant signal `name` was last set to, if ever.
+pub async fn signal(db: &Db, name: &str) -> Result<Option<i64>, StoreError> {
+    let sql = "SELECT raised_at FROM worker_signals WHERE name = $1";
     Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, i64>(sql)
+        .bind(name)
         .fetch_optional(pool)
         .await)?)
+}
+
+/// Asks every worker to reload what it caches at its next heartbeat.
+pub async fn request_reload(db: &Db, now: i64) -> Result<(), StoreError> {
+    raise_signal(db, "reload", now).await
+}
+
+/// When a reload was last asked for, if ever.
+pub async fn reload_requested_at(db: &Db) -> Result<Option<i64>, StoreError> {
+    signal(db, "reload").await
 }
 
 /// Records that worker `id` reloaded at `at`.

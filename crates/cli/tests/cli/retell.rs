@@ -3,8 +3,9 @@
 //! LLMs, and a 429 with Retry-After on the first list request.
 
 use crate::common::{Backend, RETELL_KEY, TestApp};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
@@ -25,6 +26,15 @@ struct Fake {
 
 type Shared = Arc<Mutex<Fake>>;
 
+/// Every Retell endpoint wants the bearer key; anything else is a 401.
+async fn require_key(request: Request, next: Next) -> Response {
+    if authorized(request.headers()) {
+        next.run(request).await
+    } else {
+        refuse()
+    }
+}
+
 fn authorized(headers: &HeaderMap) -> bool {
     headers.get("authorization").and_then(|v| v.to_str().ok())
         == Some(&format!("Bearer {RETELL_KEY}"))
@@ -38,14 +48,7 @@ fn refuse() -> Response {
         .into_response()
 }
 
-async fn list_calls(
-    State(fake): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn list_calls(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
     let mut fake = fake.lock().unwrap();
     fake.list_requests += 1;
     if fake.list_requests == 1 {
@@ -87,14 +90,7 @@ async fn list_calls(
     Json(json!({ "items": items, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string()) })).into_response()
 }
 
-async fn get_call(
-    State(fake): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn get_call(State(fake): State<Shared>, Path(id): Path<String>) -> Response {
     let fake = fake.lock().unwrap();
     match fake.calls.iter().find(|c| c["call_id"] == id.as_str()) {
         Some(call) => Json(call.clone()).into_response(),
@@ -106,10 +102,7 @@ async fn get_call(
     }
 }
 
-async fn get_agent(State(fake): State<Shared>, headers: HeaderMap) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn get_agent(State(fake): State<Shared>) -> Response {
     Json(fake.lock().unwrap().agent.clone()).into_response()
 }
 
@@ -119,45 +112,25 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
-async fn update_agent(
-    State(fake): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn update_agent(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
     let mut fake = fake.lock().unwrap();
     merge(&mut fake.agent, &body);
     fake.agent_patches.push(body);
     Json(fake.agent.clone()).into_response()
 }
 
-async fn get_llm(State(fake): State<Shared>, headers: HeaderMap) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn get_llm(State(fake): State<Shared>) -> Response {
     Json(fake.lock().unwrap().llm.clone()).into_response()
 }
 
-async fn update_llm(
-    State(fake): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn update_llm(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
     let mut fake = fake.lock().unwrap();
     merge(&mut fake.llm, &body);
     fake.llm_patches.push(body);
     Json(fake.llm.clone()).into_response()
 }
 
-async fn publish(State(fake): State<Shared>, headers: HeaderMap) -> Response {
-    if !authorized(&headers) {
-        return refuse();
-    }
+async fn publish(State(fake): State<Shared>) -> Response {
     fake.lock().unwrap().publishes += 1;
     StatusCode::OK.into_response()
 }
@@ -188,6 +161,7 @@ async fn fake_retell(webhook_url: &str) -> (String, Shared) {
         .route("/get-retell-llm/{id}", get(get_llm))
         .route("/update-retell-llm/{id}", patch(update_llm))
         .route("/publish-agent-version/{id}", post(publish))
+        .layer(axum::middleware::from_fn(require_key))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
