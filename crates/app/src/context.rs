@@ -5,33 +5,19 @@ use crate::settings::SettingsCache;
 use askpro_connectors::slack::Slack;
 use askpro_connectors::smtp::Mailer;
 use askpro_connectors::twilio::Twilio;
+use askpro_core::Clock;
 use askpro_store::Db;
-
-/// The sender of customer mail when none is configured.
-pub const DEFAULT_MAIL_FROM: &str = "askpro@localhost";
 use jiff::Timestamp;
 use std::sync::Arc;
 
-/// Where "now" comes from: the system clock, or a fixed instant for tests and demos.
-#[derive(Debug, Clone, Copy)]
-pub enum Clock {
-    System,
-    Fixed(Timestamp),
-}
-
-impl Clock {
-    pub fn now(&self) -> Timestamp {
-        match self {
-            Clock::System => Timestamp::now(),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
+/// The sender of customer mail when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "askpro@localhost";
 
 /// Shared by all handlers and commands; cheap to clone.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
+    /// The one clock of every rule, job and window (see [`Clock`]).
     pub clock: Clock,
     pub(crate) tenants: Arc<TenantCache>,
     pub settings: Arc<SettingsCache>,
@@ -46,10 +32,8 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(db: Db) -> App {
-        App::with_clock(db, Clock::System)
-    }
-
+    /// Every application names its clock: the system clock in production, a frozen or
+    /// moved one in tests and demos; there is no default to forget.
     pub fn with_clock(db: Db, clock: Clock) -> App {
         App {
             db,

@@ -15,8 +15,9 @@ pub mod tenant;
 pub mod tokens;
 pub mod voice;
 
+pub use askpro_core::Clock;
 pub use booking::{Actor, AppointmentView};
-pub use context::{App, Clock, DEFAULT_MAIL_FROM};
+pub use context::{App, DEFAULT_MAIL_FROM};
 pub use error::AppError;
 pub use model::CompanyModel;
 pub use time::{format_local, parse_instant};

@@ -33,15 +33,15 @@ pub const ALERT: &str = "slack.alert";
 const REMINDER_MIN_LEAD_MS: i64 = 15 * 60_000;
 
 /// Enqueues the customer's mail about `change` of an appointment, in the change's
-/// transaction; nothing when the customer gave no e-mail address. Jobs run on the real
-/// clock (workers compare with it), whatever clock the booking rules use.
+/// transaction, due `now` (the application's clock, which the workers read too);
+/// nothing when the customer gave no e-mail address.
 pub(crate) async fn enqueue_mail(
     tx: &mut WriteTx,
     kind: &str,
     appointment: &AppointmentView,
     company_id: &str,
+    now: i64,
 ) -> Result<(), StoreError> {
-    let now = askpro_store::now_ms();
     if appointment.customer.email.is_none() {
         return Ok(());
     }
@@ -61,10 +61,11 @@ pub(crate) async fn enqueue_mail(
 }
 
 /// When the reminder for an appointment at `starts_at` is due, or `None` when there is
-/// none: reminders off (0 hours), or so close that it would come with the confirmation.
-pub(crate) fn reminder_time(starts_at: i64, lead_hours: i64) -> Option<i64> {
+/// none: reminders off (0 hours), or so close to `now` that it would come with the
+/// confirmation.
+pub(crate) fn reminder_time(starts_at: i64, lead_hours: i64, now: i64) -> Option<i64> {
     let run_at = starts_at - lead_hours * 3_600_000;
-    (lead_hours > 0 && run_at >= askpro_store::now_ms() + REMINDER_MIN_LEAD_MS).then_some(run_at)
+    (lead_hours > 0 && run_at >= now + REMINDER_MIN_LEAD_MS).then_some(run_at)
 }
 
 /// What a company wants sent besides the e-mail confirmation, read before the change's
@@ -87,13 +88,15 @@ pub(crate) async fn enqueue_for_new_time(
     starts_at: i64,
     company_id: &str,
     policy: NotifyPolicy,
+    now: i64,
 ) -> Result<(), StoreError> {
-    enqueue_mail(tx, mail_kind, appointment, company_id).await?;
-    let reminder = reminder_time(starts_at, policy.reminder_hours);
+    enqueue_mail(tx, mail_kind, appointment, company_id, now).await?;
+    let reminder = reminder_time(starts_at, policy.reminder_hours, now);
     let about = Notice {
         appointment,
         starts_at,
         company_id,
+        now,
     };
     if appointment.customer.email.is_some()
         && let Some(run_at) = reminder
@@ -101,9 +104,7 @@ pub(crate) async fn enqueue_for_new_time(
         about.enqueue(tx, "emails", REMINDER, 8, run_at).await?;
     }
     if policy.sms && appointment.customer.phone.is_some() {
-        about
-            .enqueue(tx, "sms", SMS_BOOKED, 6, askpro_store::now_ms())
-            .await?;
+        about.enqueue(tx, "sms", SMS_BOOKED, 6, now).await?;
         if let Some(run_at) = reminder {
             about.enqueue(tx, "sms", SMS_REMINDER, 6, run_at).await?;
         }
@@ -116,6 +117,7 @@ struct Notice<'a> {
     appointment: &'a AppointmentView,
     starts_at: i64,
     company_id: &'a str,
+    now: i64,
 }
 
 impl Notice<'_> {
@@ -138,9 +140,7 @@ impl Notice<'_> {
             idempotency_key: Some(format!("{kind}:{id}:{}", self.starts_at)),
             company_id: Some(self.company_id),
         };
-        jobs::enqueue(tx, &job, askpro_store::now_ms())
-            .await
-            .map(|_| ())
+        jobs::enqueue(tx, &job, self.now).await.map(|_| ())
     }
 }
 
@@ -204,7 +204,7 @@ impl AppointmentMail {
             .company(&row.company_slug)
             .await
             .map_err(|e| JobError::Retryable(e.to_string()))?;
-        if job.kind == REMINDER && !still_due(&row, &payload) {
+        if job.kind == REMINDER && !still_due(&row, &payload, self.app.now_ms()) {
             tracing::info!(job_id = %job.id, appointment_id, "reminder dropped: the appointment was moved, cancelled or is over");
             return Ok(());
         }
@@ -303,7 +303,7 @@ impl AppointmentMail {
     /// Tells the operators that SMTP is failing: one alert per hour, however many mails
     /// meet the problem. A failure to raise it is logged, never fails the mail.
     async fn alert_smtp_failing(&self, problem: &str) {
-        let hour = askpro_store::now_ms() / 3_600_000;
+        let hour = self.app.now_ms() / 3_600_000;
         let text = format!(
             ":warning: AskPro: {problem}. Prüfen: `askpro email verify-smtp`; auf den Backup umstellen: `askpro config set mail.mailer=backup_smtp` und `askpro queue restart`."
         );
@@ -314,11 +314,11 @@ impl AppointmentMail {
 }
 
 /// A reminder goes out only for a booked appointment, still at the time it was
-/// scheduled for, still ahead.
-fn still_due(row: &appointments::AppointmentRow, payload: &serde_json::Value) -> bool {
+/// scheduled for, still ahead of `now`.
+fn still_due(row: &appointments::AppointmentRow, payload: &serde_json::Value, now: i64) -> bool {
     row.status == "booked"
         && payload["starts_at"].as_i64() == Some(row.starts_at)
-        && row.starts_at > askpro_store::now_ms()
+        && row.starts_at > now
 }
 
 /// An iCalendar entry for the appointment, in UTC so every calendar shows it at the
@@ -472,7 +472,7 @@ impl TextMessage {
         let (payload, row) = subject(&self.app, job).await?;
         let (appointment_id, company_id) = (row.id.as_str(), row.company_id.as_str());
         let retry = |e: StoreError| JobError::Retryable(e.to_string());
-        if !still_due(&row, &payload)
+        if !still_due(&row, &payload, self.app.now_ms())
             || sms::exists_for_job(&self.app.db, &job.id)
                 .await
                 .map_err(retry)?
@@ -561,7 +561,7 @@ fn sms_text(
 /// Queues an operator alert for Slack; `dedup` names it so that the same alert is
 /// raised once (e.g. once per hour).
 pub async fn enqueue_alert(app: &App, text: &str, dedup: &str) -> Result<(), StoreError> {
-    let now = askpro_store::now_ms();
+    let now = app.now_ms();
     let job = NewJob {
         id: new_id(),
         queue: "slack",

@@ -2,8 +2,9 @@
 //! `cargo run --release -p askpro --example queuebench -- [DATABASE_URL] [JOBS] [WORKERS]`
 //! (default: a fresh SQLite file, 5000 jobs, 1 worker).
 
+use askpro_core::Clock;
 use askpro_store::jobs::{self, Job, NewJob};
-use askpro_store::{Db, new_id, now_ms};
+use askpro_store::{Db, new_id};
 use askpro_worker::{Handler, HandlerFuture, Registry, Worker, WorkerConfig};
 use std::time::{Duration, Instant};
 
@@ -38,11 +39,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 kind: "noop",
                 payload: serde_json::json!({}),
                 max_attempts: 3,
-                run_at: now_ms(),
+                run_at: Clock::system().now_ms(),
                 idempotency_key: None,
                 company_id: None,
             };
-            jobs::enqueue(&mut tx, &job, now_ms()).await?;
+            jobs::enqueue(&mut tx, &job, Clock::system().now_ms()).await?;
         }
         tx.commit().await?;
     }
@@ -57,11 +58,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..WorkerConfig::default()
         };
         handles.push(tokio::spawn(
-            Worker::new(db.clone(), Registry::default().with("noop", Noop), config).run(rx.clone()),
+            Worker::new(
+                db.clone(),
+                Clock::system(),
+                Registry::default().with("noop", Noop),
+                config,
+            )
+            .run(rx.clone()),
         ));
     }
     loop {
-        let stats = jobs::stats(&db, now_ms()).await?;
+        let stats = jobs::stats(&db, Clock::system().now_ms()).await?;
         let left = stats
             .iter()
             .find(|s| s.queue == queue)

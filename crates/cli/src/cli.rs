@@ -1,6 +1,8 @@
 //! The command line: global options, the command tree, and the rewriting of the
 //! runbook's colon form into it.
 
+use crate::now::ClockStart;
+use askpro_core::Clock;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -37,6 +39,29 @@ pub struct Global {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Where the clock stands: `--now` of the command, else `ASKPRO_NOW`, else the
+    /// system clock (filled in after parsing, see [`NowArg`]).
+    #[arg(skip)]
+    pub now: Option<ClockStart>,
+}
+
+impl Global {
+    /// The one clock of this process.
+    pub fn clock(&self) -> Clock {
+        self.now.map_or_else(Clock::system, ClockStart::clock)
+    }
+}
+
+/// `--now` of the long-running commands and `simulate call`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NowArg {
+    /// Run as if it were another moment: a time to start from, in RFC 3339
+    /// (2026-12-07T08:30:00+01:00) or local to Germany (2026-12-07T08:30), or a shift of
+    /// the system clock (+3d, -1d, +90m, +5000ms), which several processes share exactly.
+    /// For demos and tests: every booking rule, reminder, job and signature follows it.
+    /// ASKPRO_NOW does the same for every command.
+    #[arg(long, value_name = "TIME|SHIFT", value_parser = ClockStart::parse)]
+    pub now: Option<ClockStart>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -231,6 +256,8 @@ pub struct ServeArgs {
     /// Do not run a job worker in this process (run `askpro worker` separately).
     #[arg(long)]
     pub no_worker: bool,
+    #[command(flatten)]
+    pub now: NowArg,
 }
 
 #[derive(Args, Debug)]
@@ -241,6 +268,8 @@ pub struct WorkerArgs {
     /// Queues to work on, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     pub queues: Vec<String>,
+    #[command(flatten)]
+    pub now: NowArg,
 }
 
 #[derive(Subcommand, Debug)]
@@ -303,6 +332,8 @@ pub struct DemoArgs {
     /// The demo's SQLite file; it is recreated on every start.
     #[arg(long, default_value = "demo/askpro-demo.db")]
     pub db_file: PathBuf,
+    #[command(flatten)]
+    pub now: NowArg,
 }
 
 #[derive(Subcommand, Debug)]

@@ -24,11 +24,6 @@ pub mod workers;
 pub use db::{Backend, Db, WriteTx, redact_url};
 pub use error::StoreError;
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
 /// A fresh random id (UUID v7: sortable by creation time).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

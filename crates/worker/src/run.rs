@@ -2,9 +2,10 @@
 
 use crate::backoff::backoff_ms;
 use crate::handler::{JobError, Registry};
+use askpro_core::Clock;
 use askpro_store::jobs::{self, Job};
 use askpro_store::workers::{self, WorkerRow};
-use askpro_store::{Db, StoreError, new_id, now_ms};
+use askpro_store::{Db, StoreError, new_id};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -51,6 +52,8 @@ pub type ReloadHook = Arc<dyn Fn() + Send + Sync>;
 pub struct Worker {
     pub id: String,
     db: Db,
+    /// Due times, leases, backoff and heartbeats are all on the application's clock.
+    clock: Clock,
     registry: Registry,
     config: WorkerConfig,
     summary: WorkerSummary,
@@ -61,15 +64,16 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(db: Db, registry: Registry, config: WorkerConfig) -> Worker {
+    pub fn new(db: Db, clock: Clock, registry: Registry, config: WorkerConfig) -> Worker {
         Worker {
             id: new_id(),
+            reloaded_at: clock.now_ms(),
             db,
+            clock,
             registry,
             config,
             summary: WorkerSummary::default(),
             last_beat: Instant::now(),
-            reloaded_at: now_ms(),
             on_reload: None,
         }
     }
@@ -94,8 +98,8 @@ impl Worker {
                 let _ = tokio::time::timeout(self.config.poll, stop.changed()).await;
             }
         }
-        self.summary.released = jobs::release(&self.db, &self.id, now_ms()).await?;
-        workers::stopped(&self.db, &self.id, now_ms()).await?;
+        self.summary.released = jobs::release(&self.db, &self.id, self.clock.now_ms()).await?;
+        workers::stopped(&self.db, &self.id, self.clock.now_ms()).await?;
         tracing::info!(worker = %self.id, done = self.summary.done, released = self.summary.released, "worker stopped");
         Ok(self.summary)
     }
@@ -106,8 +110,8 @@ impl Worker {
             host: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
             pid: i64::from(std::process::id()),
             queues: self.config.queues.join(","),
-            started_at: now_ms(),
-            heartbeat_at: now_ms(),
+            started_at: self.clock.now_ms(),
+            heartbeat_at: self.clock.now_ms(),
             current_job: None,
             jobs_done: 0,
             stopped_at: None,
@@ -119,8 +123,15 @@ impl Worker {
     async fn beat(&mut self, current: Option<&str>, force: bool) -> Result<(), StoreError> {
         if force || self.last_beat.elapsed() >= self.config.heartbeat {
             self.last_beat = Instant::now();
-            workers::heartbeat(&self.db, &self.id, current, self.summary.done, now_ms()).await?;
-            jobs::bury_abandoned(&self.db, now_ms()).await?;
+            workers::heartbeat(
+                &self.db,
+                &self.id,
+                current,
+                self.summary.done,
+                self.clock.now_ms(),
+            )
+            .await?;
+            jobs::bury_abandoned(&self.db, self.clock.now_ms()).await?;
             self.reload_if_asked().await?;
         }
         Ok(())
@@ -138,7 +149,7 @@ impl Worker {
         if let Some(hook) = &self.on_reload {
             hook();
         }
-        self.reloaded_at = now_ms().max(requested);
+        self.reloaded_at = self.clock.now_ms().max(requested);
         workers::mark_reloaded(&self.db, &self.id, self.reloaded_at).await?;
         tracing::info!(worker = %self.id, "worker reloaded settings and tenant data");
         Ok(())
@@ -155,7 +166,7 @@ impl Worker {
                 &self.id,
                 self.config.batch,
                 lease_ms,
-                now_ms(),
+                self.clock.now_ms(),
             )
             .await?;
             for job in claimed {
@@ -184,12 +195,12 @@ impl Worker {
             kind: JOB_DEAD_ALERT,
             payload: serde_json::json!({ "job_id": job.id, "kind": job.kind, "queue": job.queue, "attempts": job.attempts, "error": error }),
             max_attempts: 5,
-            run_at: now_ms(),
+            run_at: self.clock.now_ms(),
             idempotency_key: Some(format!("{JOB_DEAD_ALERT}:{}", job.id)),
             company_id: job.company_id.as_deref(),
         };
         let mut tx = self.db.begin_write().await?;
-        jobs::enqueue(&mut tx, &alert, now_ms()).await?;
+        jobs::enqueue(&mut tx, &alert, self.clock.now_ms()).await?;
         tx.commit().await
     }
 
@@ -211,7 +222,7 @@ impl Worker {
             ))),
         };
         let duration_ms = started.elapsed().as_millis() as u64;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         match outcome {
             Ok(()) => {
                 jobs::complete(&self.db, &job.id, &self.id, now).await?;

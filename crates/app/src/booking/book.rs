@@ -258,6 +258,7 @@ impl App {
             new.starts_at,
             model.id(),
             policy,
+            now,
         )
         .await?;
         if let Some((key, request_hash)) = key {

@@ -44,7 +44,8 @@ impl App {
         }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "cancel", actor, &before, &after, now).await?;
-        crate::notify::enqueue_mail(&mut tx, crate::notify::CANCELLED, &after, model.id()).await?;
+        crate::notify::enqueue_mail(&mut tx, crate::notify::CANCELLED, &after, model.id(), now)
+            .await?;
         tx.commit().await?;
         tracing::info!(
             company = model.slug(),
@@ -146,6 +147,7 @@ impl App {
             to.starts_at,
             model.id(),
             policy,
+            now,
         )
         .await?;
         tx.commit().await?;

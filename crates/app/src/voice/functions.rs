@@ -96,7 +96,7 @@ impl App {
             answer: String::new(),
             ok: calls::PENDING,
             duration_ms: 0,
-            created_at: askpro_store::now_ms(),
+            created_at: self.now_ms(),
         };
         if let Some(key) = &dedup_key
             && let Some(first) = self.claim(&row, key).await?
@@ -146,7 +146,7 @@ impl App {
                 ));
             }
             // A claim far older than any function takes was left by a process that died.
-            let abandoned = askpro_store::now_ms() - CLAIM_ABANDONED_MS;
+            let abandoned = self.now_ms() - CLAIM_ABANDONED_MS;
             if calls::release_function(&self.db, key, Some(abandoned)).await? {
                 continue;
             }

@@ -56,7 +56,7 @@ impl App {
                 event,
                 call_id,
                 body: &text,
-                received_at: askpro_store::now_ms(),
+                received_at: self.now_ms(),
             },
         )
         .await?;
@@ -70,7 +70,7 @@ impl App {
     /// Merges every stored, unprocessed delivery into its call, oldest first, unless
     /// processing is paused. Returns how many were merged.
     pub async fn process_retell_events(&self) -> Result<usize> {
-        let now = askpro_store::now_ms();
+        let now = self.now_ms();
         if calls::paused_until(&self.db)
             .await?
             .is_some_and(|until| until > now)
@@ -98,7 +98,7 @@ impl App {
     async fn set_aside(&self, event: &EventRow, error: &str) -> Result<()> {
         tracing::error!(call_id = %event.call_id, event = %event.event, %error, "Retell event could not be merged; set aside with its raw body");
         let mut tx = self.db.begin_write().await?;
-        let now = askpro_store::now_ms();
+        let now = self.now_ms();
         calls::mark_processed(
             &mut tx,
             event.seq,
@@ -120,7 +120,7 @@ impl App {
         let known = calls::get_call(&mut tx, &event.call_id).await?;
         let row = self.merged_row(known, &event.event, &body["call"]).await?;
         calls::save_call(&mut tx, &row).await?;
-        let now = askpro_store::now_ms();
+        let now = self.now_ms();
         let handling_ms = (now - event.received_at).max(started.elapsed().as_millis() as i64);
         if !calls::mark_processed(&mut tx, event.seq, now, handling_ms, None).await? {
             return Ok(false);
@@ -140,7 +140,7 @@ impl App {
         event: &str,
         incoming: &Value,
     ) -> Result<CallRow> {
-        let now = askpro_store::now_ms();
+        let now = self.now_ms();
         // Text columns reach PostgreSQL, which refuses NUL characters.
         let incoming = &super::functions::without_nul(incoming);
         let known_stage = known.as_ref().map_or(0, |k| stage(&k.last_event));

@@ -4,7 +4,7 @@ use crate::cli::{CallsCommand, Global, WebhookCommand};
 use crate::output;
 use anyhow::Result;
 use askpro_app::parse_instant;
-use askpro_store::{calls, now_ms};
+use askpro_store::calls;
 use std::process::ExitCode;
 
 pub async fn run(global: &Global, command: CallsCommand) -> Result<ExitCode> {
@@ -97,7 +97,7 @@ pub async fn webhook(global: &Global, command: WebhookCommand) -> Result<ExitCod
     let app = super::open_app(global).await?;
     match command {
         WebhookCommand::CheckDuplicates { hours, .. } => {
-            let since = now_ms() - hours.unwrap_or(1).max(1) * 3_600_000;
+            let since = app.now_ms() - hours.unwrap_or(1).max(1) * 3_600_000;
             let duplicates = calls::duplicate_events(&app.db, since).await?;
             let bookings = calls::repeated_bookings(&app.db, since).await?;
             if global.json {
@@ -131,7 +131,7 @@ pub async fn webhook(global: &Global, command: WebhookCommand) -> Result<ExitCod
             })
         }
         WebhookCommand::Pause { duration } => {
-            let until = now_ms() + duration.clamp(0, 24 * 60) * 60_000;
+            let until = app.now_ms() + duration.clamp(0, 24 * 60) * 60_000;
             calls::pause_until(&app.db, until).await?;
             let resumed = if duration <= 0 {
                 app.process_retell_events().await?
@@ -153,7 +153,7 @@ pub async fn webhook(global: &Global, command: WebhookCommand) -> Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         WebhookCommand::MeasurePerformance { hours } => {
-            let since = now_ms() - hours.max(1) * 3_600_000;
+            let since = app.now_ms() - hours.max(1) * 3_600_000;
             let webhooks = calls::webhook_timings(&app.db, since).await?;
             let functions = calls::function_timings(&app.db, since).await?;
             let mut rows = vec![("webhooks".to_owned(), webhooks)];

@@ -13,8 +13,8 @@ use std::process::ExitCode;
 /// The example tenant, built into the binary so the demo runs from anywhere.
 const EXAMPLE_TENANT: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
 
-pub async fn run(_global: &Global, args: DemoArgs) -> Result<ExitCode> {
-    let app = fresh_database(&args.db_file).await?;
+pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
+    let app = fresh_database(&args.db_file, global.clock()).await?;
     let tenant =
         Tenant::from_toml(EXAMPLE_TENANT).context("the built-in example tenant is invalid")?;
     let outcome = app
@@ -54,7 +54,7 @@ fn demo_retell_key() -> String {
 /// Not a secret: it only lets simulated calls into a local demo.
 pub const DEMO_RETELL_KEY: &str = "askpro-demo-retell-key";
 
-async fn fresh_database(file: &Path) -> Result<App> {
+async fn fresh_database(file: &Path, clock: askpro_core::Clock) -> Result<App> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -65,7 +65,24 @@ async fn fresh_database(file: &Path) -> Result<App> {
                 .with_context(|| format!("cannot remove the old demo file {path}"))?;
         }
     }
-    super::open_url(&format!("sqlite://{}", file.display())).await
+    super::open_url(&format!("sqlite://{}", file.display()), clock).await
+}
+
+/// With `--now`, what the demo's clock says, and the shift that puts every other
+/// `askpro` command (a simulated call above all) on the same clock.
+fn clock_lines(app: &App) -> String {
+    match app.clock.offset_ms().filter(|ms| *ms != 0) {
+        None => String::new(),
+        Some(ms) => {
+            let local = app.now().to_zoned_datetime(
+                jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC),
+            );
+            format!(
+                "\n  # the demo runs as if it were {} (Berlin); put the commands on its clock:\n  export ASKPRO_NOW={ms:+}ms",
+                local.strftime("%d.%m.%Y %H:%M")
+            )
+        }
+    }
 }
 
 async fn print_welcome(
@@ -92,6 +109,7 @@ async fn print_welcome(
         .first()
         .map_or("2026-12-01T09:00:00+01:00".to_owned(), |s| s.start.clone());
     let api = format!("{base}/api/v1/companies/{company}");
+    let clock = clock_lines(app);
     println!(
         r#"
 AskPro demo — company `{company}` on {db}
@@ -100,7 +118,7 @@ Operator token (every company):   {operator}
 Company token ({company}):  {company_token}
 
 Try, in another terminal:
-
+{clock}
   export TOKEN={operator}
   curl -s {base}/healthz
   curl -s -H "Authorization: Bearer $TOKEN" "{api}/availability?service=damenhaarschnitt&branch=mitte&from={today}&days=3"

@@ -20,12 +20,12 @@ pub fn run(global: &Global, command: GermanCommand) -> Result<ExitCode> {
         jsonl,
     } = command;
     if jsonl {
-        return batch();
+        return batch(&global.clock());
     }
     let Some(text) = text else {
         bail!("give a phrase, or --jsonl to read JSON lines from stdin")
     };
-    let now = reference(now.as_deref(), &tz)?;
+    let now = reference(now.as_deref(), &tz, &global.clock())?;
     let answer = answer(&text, &now);
     let understood = matches!(answer, Answer::Resolved { .. });
     if global.json {
@@ -48,12 +48,12 @@ pub fn run(global: &Global, command: GermanCommand) -> Result<ExitCode> {
     })
 }
 
-/// The reference moment: a local wall-clock time in `tz`, or now.
-fn reference(local: Option<&str>, tz: &str) -> Result<ZonedDateTime> {
+/// The reference moment: a local wall-clock time in `tz`, or now on `clock`.
+fn reference(local: Option<&str>, tz: &str, clock: &askpro_core::Clock) -> Result<ZonedDateTime> {
     let zone = TimeZone::get(tz)
         .with_context(|| format!("`{tz}` is not an IANA time zone such as Europe/Berlin"))?;
     match local {
-        None => Ok(jiff::Timestamp::now().to_zoned_datetime(zone)),
+        None => Ok(clock.now().to_zoned_datetime(zone)),
         Some(raw) => {
             let civil: DateTime = raw.parse().with_context(|| {
                 format!("`{raw}` is not a local time such as 2026-11-26T10:00:00")
@@ -102,7 +102,7 @@ fn answer<'a>(text: &'a str, now: &ZonedDateTime) -> Answer<'a> {
 }
 
 /// Reads `{"text","ref","tz"}` lines and writes one answer line each, in order.
-fn batch() -> Result<ExitCode> {
+fn batch(clock: &askpro_core::Clock) -> Result<ExitCode> {
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in stdin.lock().lines() {
@@ -116,6 +116,7 @@ fn batch() -> Result<ExitCode> {
             reference(
                 v["ref"].as_str(),
                 v["tz"].as_str().unwrap_or("Europe/Berlin"),
+                clock,
             )
             .ok()
         });

@@ -4,7 +4,7 @@ use crate::cli::{EmailCommand, Global, WorkerAction, WorkerArgs};
 use crate::output;
 use anyhow::{Result, bail};
 use askpro_app::App;
-use askpro_store::{emails, jobs, now_ms, workers};
+use askpro_store::{emails, jobs, workers};
 use askpro_worker::{QUEUES, Worker, WorkerConfig, WorkerSummary};
 use std::process::ExitCode;
 use tokio::sync::watch;
@@ -21,7 +21,8 @@ pub fn spawn_worker(
         config.queues = queues;
     }
     let reload = app.clone();
-    let worker = Worker::new(app.db.clone(), askpro_app::notify::registry(app), config)
+    let registry = askpro_app::notify::registry(app);
+    let worker = Worker::new(app.db.clone(), app.clock.clone(), registry, config)
         .with_reload(std::sync::Arc::new(move || reload.reload()));
     tokio::spawn(worker.run(stop))
 }
@@ -54,7 +55,7 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<ExitCode> {
 
 /// Live workers; exit code 1 when there is none (nothing would send mail).
 async fn status(global: &Global, app: &App) -> Result<ExitCode> {
-    let now = now_ms();
+    let now = app.now_ms();
     let live = workers::live(&app.db, now - 30_000).await?;
     if global.json {
         output::json(&live);
@@ -103,8 +104,8 @@ pub async fn email(global: &Global, command: EmailCommand) -> Result<ExitCode> {
         EmailCommand::Test { to } => return email_test(global, &app, &to).await,
         EmailCommand::VerifySmtp => return verify_smtp(global, &app).await,
         EmailCommand::RetryFailed { dry_run, .. } => {
-            let since = now_ms() - 86_400_000;
-            let count = jobs::retry_dead(&app.db, "emails", since, !dry_run, now_ms()).await?;
+            let since = app.now_ms() - 86_400_000;
+            let count = jobs::retry_dead(&app.db, "emails", since, !dry_run, app.now_ms()).await?;
             let verb = if dry_run {
                 "would be queued again (dry run)"
             } else {

@@ -28,7 +28,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             | Command::Worker(crate::cli::WorkerArgs { action: None, .. })
     );
     init_logging(long_running);
-    let global = cli.global;
+    let mut global = cli.global;
+    global.now = match command_now(&cli.command) {
+        Some(at) => Some(at),
+        None => now_from_env()?,
+    };
     match cli.command {
         Command::Serve(args) => serve::run(&global, args).await,
         Command::Demo(args) => demo::run(&global, args).await,
@@ -60,6 +64,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// `--now` of the command, where it has one.
+fn command_now(command: &Command) -> Option<crate::now::ClockStart> {
+    match command {
+        Command::Serve(args) => args.now.now,
+        Command::Demo(args) => args.now.now,
+        Command::Worker(args) => args.now.now,
+        Command::Simulate(crate::cli::SimulateCommand::Call(args)) => args.now.now,
+        _ => None,
+    }
+}
+
+/// `ASKPRO_NOW`, the same as `--now` for every command.
+fn now_from_env() -> Result<Option<crate::now::ClockStart>> {
+    match std::env::var("ASKPRO_NOW") {
+        Ok(raw) if !raw.trim().is_empty() => crate::now::ClockStart::parse(&raw)
+            .map(Some)
+            .map_err(|problem| anyhow::anyhow!("ASKPRO_NOW: {problem}")),
+        _ => Ok(None),
+    }
+}
+
 /// Connects to the configured database and applies pending migrations.
 pub async fn open_app(global: &Global) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
@@ -71,21 +96,21 @@ pub async fn open_app(global: &Global) -> Result<App> {
         .clone()
         .or(file.database_url)
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    Ok(open_url(&url)
+    Ok(open_url(&url, global.clock())
         .await?
         .with_mailer(mailer, &from)
         .with_sms(sms)
         .with_slack(slack))
 }
 
-pub async fn open_url(url: &str) -> Result<App> {
+pub async fn open_url(url: &str, clock: askpro_core::Clock) -> Result<App> {
     let db = Db::connect(url)
         .await
         .with_context(|| format!("cannot open database {}", redact_url(url)))?;
     db.migrate()
         .await
         .with_context(|| format!("cannot migrate database {}", redact_url(url)))?;
-    Ok(App::new(db))
+    Ok(App::with_clock(db, clock))
 }
 
 /// Logs go to stderr; servers log at `info`, one-shot commands only warnings.

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use askpro_app::App;
 use askpro_store::emails::{self, Delivery};
 use askpro_store::jobs::{self, QueueStats};
-use askpro_store::{now_ms, workers};
+use askpro_store::workers;
 use askpro_worker::QUEUES;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -29,7 +29,7 @@ async fn monitor(global: &Global, queue: Option<String>, notify_slack: bool) -> 
         bail!("unknown queue `{q}`; queues: {}", QUEUES.join(", "));
     }
     let app = super::open_app(global).await?;
-    let now = now_ms();
+    let now = app.now_ms();
     let stats: Vec<QueueStats> = jobs::stats(&app.db, now)
         .await?
         .into_iter()
@@ -139,11 +139,11 @@ async fn post_summary(app: &App, text: &str) -> Result<()> {
 /// Raises the reload signal, then waits until every live worker has reloaded.
 async fn restart(global: &Global, timeout: Duration) -> Result<ExitCode> {
     let app = super::open_app(global).await?;
-    let requested = now_ms();
+    let requested = app.now_ms();
     workers::request_reload(&app.db, requested).await?;
     let started = Instant::now();
     let live = loop {
-        let live = workers::live(&app.db, now_ms() - LIVE_MS).await?;
+        let live = workers::live(&app.db, app.now_ms() - LIVE_MS).await?;
         let all_done = live
             .iter()
             .all(|w| w.reloaded_at.is_some_and(|at| at >= requested));

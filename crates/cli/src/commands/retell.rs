@@ -8,7 +8,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use askpro_app::App;
 use askpro_app::voice::{signature, tool_definitions};
 use askpro_connectors::retell::{Retell, llm_id_of};
-use askpro_store::now_ms;
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -46,7 +45,7 @@ pub async fn run(global: &Global, command: RetellCommand) -> Result<ExitCode> {
         } => {
             let since = match since.as_deref() {
                 Some(raw) => askpro_app::parse_instant("since", raw)?.as_millisecond(),
-                None => now_ms() - 3_600_000,
+                None => app.now_ms() - 3_600_000,
             };
             import_calls(global, &app, &config, since, company_id.as_deref()).await
         }
@@ -213,7 +212,7 @@ async fn webhook_checks(
         .retell_key_of(company)
         .await?
         .or_else(|| config.api_key.clone());
-    let (delivery_ok, delivery) = self_test(key.as_deref(), expected).await;
+    let (delivery_ok, delivery) = self_test(key.as_deref(), expected, app.now_ms()).await;
     let url_detail = if url_ok {
         actual
     } else {
@@ -237,7 +236,7 @@ async fn retell_agent(app: &App, config: &RetellConfig, company: &str) -> Result
 }
 
 /// Posts a signed self-test event to our own public webhook URL.
-async fn self_test(key: Option<&str>, url: &str) -> (bool, String) {
+async fn self_test(key: Option<&str>, url: &str, now_ms: i64) -> (bool, String) {
     let Some(key) = key else {
         return (false, "no Retell API key to sign with".into());
     };
@@ -247,7 +246,7 @@ async fn self_test(key: Option<&str>, url: &str) -> (bool, String) {
         .header("content-type", "application/json")
         .header(
             "x-retell-signature",
-            signature::sign(key, body.as_bytes(), now_ms()),
+            signature::sign(key, body.as_bytes(), now_ms),
         )
         .body(body)
         .send()
@@ -434,7 +433,7 @@ pub async fn schedule(global: &Global, command: ScheduleCommand) -> Result<ExitC
                     global,
                     &app,
                     &file_config::retell(&file),
-                    now_ms() - 3_600_000,
+                    app.now_ms() - 3_600_000,
                     None,
                 )
                 .await

@@ -50,6 +50,9 @@ pub async fn serve(
     let addr = listener.local_addr().unwrap_or(addr);
     let backend = format!("{:?}", app.db.backend()).to_lowercase();
     tracing::info!(%addr, database = %backend, "askpro is listening");
+    if !app.clock.is_system() {
+        tracing::warn!(now = %app.clock.now(), "the clock is moved (--now or ASKPRO_NOW): every rule, reminder and job runs on it");
+    }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = with_worker.then(|| super::jobs::spawn_worker(&app, Vec::new(), stopped.clone()));
     let scheduler = tokio::spawn(scheduler(app.clone(), retell, stopped));
@@ -92,7 +95,7 @@ async fn scheduler(
             }
             _ = import.tick() => {
                 if let Some(retell) = &retell {
-                    let since = askpro_store::now_ms() - 3_600_000;
+                    let since = app.now_ms() - 3_600_000;
                     match app.import_calls(retell, since, Vec::new(), |_, _| {}).await {
                         Ok(report) => tracing::info!(new = report.new, updated = report.updated, "scheduled call import done"),
                         Err(error) => tracing::error!(%error, "scheduled call import failed; next try in ten minutes"),

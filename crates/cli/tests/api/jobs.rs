@@ -3,8 +3,9 @@
 //! workers race or one dies mid-batch.
 
 use crate::common::{Backend, TestDb};
+use crate::common::{frozen_clock, now_ms};
 use askpro_store::jobs::{self, Job, NewJob};
-use askpro_store::{Db, new_id, now_ms};
+use askpro_store::{Db, new_id};
 use askpro_worker::{Handler, HandlerFuture, JobError, Registry, Worker, WorkerConfig};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -122,7 +123,9 @@ async fn run_worker_until(
     done: impl Fn() -> bool,
 ) -> askpro_worker::WorkerSummary {
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(Worker::new(db.clone(), registry, quick(&["default"])).run(rx));
+    let worker = tokio::spawn(
+        Worker::new(db.clone(), frozen_clock(), registry, quick(&["default"])).run(rx),
+    );
     let started = std::time::Instant::now();
     while !done() && started.elapsed() < Duration::from_secs(10) {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -250,6 +253,7 @@ async fn two_workers_racing_run_every_job_exactly_once(backend: Backend) {
     let a = tokio::spawn(
         Worker::new(
             db.clone(),
+            frozen_clock(),
             Registry::default().with("mail", handler.clone()),
             quick(&["default"]),
         )
@@ -258,6 +262,7 @@ async fn two_workers_racing_run_every_job_exactly_once(backend: Backend) {
     let b = tokio::spawn(
         Worker::new(
             db.clone(),
+            frozen_clock(),
             Registry::default().with("mail", handler.clone()),
             quick(&["default"]),
         )
@@ -317,10 +322,11 @@ async fn a_reload_request_reaches_each_worker_once(backend: Backend) {
         heartbeat: Duration::from_millis(20),
         ..Default::default()
     };
-    let worker =
-        Worker::new(db.clone(), Registry::default(), config).with_reload(Arc::new(move || {
+    let worker = Worker::new(db.clone(), frozen_clock(), Registry::default(), config).with_reload(
+        Arc::new(move || {
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }));
+        }),
+    );
     let id = worker.id.clone();
     let (stop, rx) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(worker.run(rx));

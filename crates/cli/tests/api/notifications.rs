@@ -34,7 +34,7 @@ async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend)
     let no_mail = json!({"branch": "mitte", "service": "damenhaarschnitt", "staff": "jonas", "start": "2026-12-01T09:00:00+01:00", "customer": {"name": "Ida"}});
     assert_eq!(t.post("/appointments", no_mail).await.0, 201);
     // The confirmation, and the reminder 24 hours ahead.
-    let queued = jobs::stats(&t.app.db, askpro_store::now_ms())
+    let queued = jobs::stats(&t.app.db, crate::common::now_ms())
         .await
         .unwrap();
     assert_eq!(
@@ -97,14 +97,15 @@ async fn each_change_of_an_appointment_mails_the_customer_once(backend: Backend)
     assert_eq!(mails(&t).await.len(), 3);
 }
 
-/// Makes every pending job due now, as if the clock had reached their time.
-async fn time_passes(t: &TestApp) {
-    let sql = "UPDATE jobs SET run_at = 0 WHERE status = 'pending'";
-    askpro_store::on_pool!(&t.app.db, |pool| sqlx::query(sql)
-        .execute(pool)
-        .await
-        .map(|_| ()))
-    .unwrap();
+/// Moves the application's clock (and so the worker's) to `local`, Berlin time.
+fn clock_reaches(t: &TestApp, local: &str) {
+    let at = local
+        .parse::<jiff::civil::DateTime>()
+        .unwrap()
+        .in_tz("Europe/Berlin")
+        .unwrap()
+        .timestamp();
+    t.app.clock.set(at);
 }
 
 async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
@@ -115,7 +116,7 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
     let id = booked["id"].as_str().unwrap().to_owned();
     let reminder_at =
         |start: &str| start.parse::<jiff::Timestamp>().unwrap().as_millisecond() - 24 * 3_600_000;
-    let pending = jobs::stats(&t.app.db, askpro_store::now_ms())
+    let pending = jobs::stats(&t.app.db, crate::common::now_ms())
         .await
         .unwrap()[0]
         .pending;
@@ -138,7 +139,8 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
             reminder_at("2026-12-01T15:00:00+01:00")
         ]
     );
-    time_passes(&t).await;
+    // The next morning both reminders are due; only the one for the new time is sent.
+    clock_reaches(&t, "2026-12-01T07:00");
     work_until(&t, 3, Duration::from_secs(10)).await;
     let all = mails(&t).await;
     let reminders: Vec<_> = all
@@ -160,7 +162,7 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
         json!({}),
     )
     .await;
-    time_passes(&t).await;
+    clock_reaches(&t, "2026-12-01T11:00");
     work_until(&t, 6, Duration::from_secs(3)).await;
     let kinds: Vec<String> = mails(&t).await.iter().map(|m| m.kind.clone()).collect();
     assert_eq!(
@@ -168,6 +170,24 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
         1,
         "{kinds:?}"
     );
+    // A reminder its worker reaches only after the appointment began sends nothing:
+    // a reminder of the past is noise.
+    let (_, late) = t.book("jonas", "2026-12-03T10:00:00+01:00").await;
+    assert!(late["id"].is_string(), "{late}");
+    clock_reaches(&t, "2026-12-03T10:30");
+    let before = mails(&t).await.len();
+    work_until(&t, before + 2, Duration::from_secs(3)).await;
+    let sent: Vec<String> = mails(&t).await[before..]
+        .iter()
+        .map(|m| m.kind.clone())
+        .collect();
+    assert_eq!(
+        sent,
+        ["email.appointment_booked"],
+        "the confirmation, no reminder"
+    );
+    // Back to Tuesday for the last case, which books on Thursday.
+    clock_reaches(&t, "2026-12-01T11:00");
     // Reminders a week ahead for a booking in three days would be in the past: none.
     t.app
         .set_setting(
@@ -177,7 +197,7 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
         )
         .await
         .unwrap();
-    let (status, soon) = t.book("jonas", "2026-12-03T10:00:00+01:00").await;
+    let (status, soon) = t.book("jonas", "2026-12-03T11:00:00+01:00").await;
     assert_eq!(status, 201, "{soon}");
     let key = format!(
         "email.appointment_reminder:{}:%",

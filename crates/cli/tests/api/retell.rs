@@ -1,11 +1,11 @@
 //! The voice agent's backend end to end: signed webhooks and function calls as Retell
 //! sends them (payloads from `shared/reference/retell-api.md`), against the real server.
 
+use crate::common::now_ms;
 use crate::common::{Backend, NOW, RETELL_KEY, TestApp, apply, fixture};
 use askpro_app::Actor;
 use askpro_app::voice::signature;
 use askpro_store::calls;
-use askpro_store::now_ms;
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,11 +1,12 @@
 //! Operator alerts: a job that dies raises an alert job, which posts to a local server
 //! that answers like a Slack incoming webhook.
 
+use crate::common::now_ms;
 use crate::common::{Backend, TestDb};
 use askpro_app::App;
 use askpro_connectors::slack::{Slack, SlackError};
 use askpro_store::jobs::{self, NewJob};
-use askpro_store::{new_id, now_ms};
+use askpro_store::new_id;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -43,8 +44,12 @@ fn start_worker(app: &App, queues: &[&str]) -> (tokio::sync::watch::Sender<bool>
         ..Default::default()
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker =
-        askpro_worker::Worker::new(app.db.clone(), askpro_app::notify::registry(app), config);
+    let worker = askpro_worker::Worker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        askpro_app::notify::registry(app),
+        config,
+    );
     (stop, tokio::spawn(worker.run(rx)))
 }
 
@@ -101,7 +106,7 @@ async fn a_dead_job_is_reported_to_slack_once(backend: Backend) {
     };
     let db = test.connect().await;
     let (base, received) = fake_slack().await;
-    let app = App::new(db.clone()).with_slack(Some(
+    let app = App::with_clock(db.clone(), crate::common::frozen_clock()).with_slack(Some(
         Slack::new(&format!("{base}/services/T000/B000/XXXX")).unwrap(),
     ));
     let job = NewJob {
@@ -145,7 +150,7 @@ async fn a_throttled_alert_waits_as_long_as_slack_asks(backend: Backend) {
             retry_after: Some(Duration::from_secs(600)),
         }
     );
-    let app = App::new(db.clone()).with_slack(Some(busy));
+    let app = App::with_clock(db.clone(), crate::common::frozen_clock()).with_slack(Some(busy));
     askpro_app::notify::enqueue_alert(&app, "Achtung", "test")
         .await
         .unwrap();

@@ -2,10 +2,11 @@
 //! form POST with basic auth, 201 with a message sid, 400 with an error code for a bad
 //! number, 429 with Retry-After when throttled.
 
+use crate::common::now_ms;
 use crate::common::{Backend, TestApp};
 use askpro_app::Actor;
 use askpro_connectors::twilio::{SmsError, Twilio};
-use askpro_store::{jobs, now_ms, sms};
+use askpro_store::{jobs, sms};
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -153,8 +154,13 @@ async fn a_booking_texts_its_customer_through_twilio(backend: Backend) {
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(
-        askpro_worker::Worker::new(app.db.clone(), askpro_app::notify::registry(&app), config)
-            .run(rx),
+        askpro_worker::Worker::new(
+            app.db.clone(),
+            app.clock.clone(),
+            askpro_app::notify::registry(&app),
+            config,
+        )
+        .run(rx),
     );
     let started = std::time::Instant::now();
     while sms::recent(&t.app.db, 10).await.unwrap().is_empty()

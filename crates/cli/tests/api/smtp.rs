@@ -3,10 +3,11 @@
 //! primary is down, `mail.mailer=backup_smtp` forces the backup, and an address refused
 //! for good ends dead until `email retry-failed`.
 
+use crate::common::now_ms;
 use crate::common::{Backend, TestApp, booking};
 use askpro_app::Actor;
 use askpro_connectors::smtp::Mailer;
-use askpro_store::{emails, jobs, now_ms};
+use askpro_store::{emails, jobs};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

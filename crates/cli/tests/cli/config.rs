@@ -111,7 +111,7 @@ async fn a_new_token_is_alone_on_the_last_line_and_authenticates() {
     let text = stdout(&output);
     let token = text.lines().last().unwrap().trim().to_owned();
     assert!(token.starts_with("apk_") && token.len() == 68, "{text}");
-    let app = askpro_app::App::new(db.connect().await);
+    let app = askpro_app::App::with_clock(db.connect().await, crate::common::frozen_clock());
     let principal = app.authenticate(&token, None).await.unwrap();
     assert!(
         matches!(principal, Some(askpro_app::tokens::Principal::Company { label, .. }) if label == "website")
@@ -129,7 +129,7 @@ async fn a_new_token_is_alone_on_the_last_line_and_authenticates() {
 #[tokio::test]
 async fn a_setting_changed_elsewhere_reaches_a_running_app_within_seconds() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
-    let server = askpro_app::App::new(db.connect().await);
+    let server = askpro_app::App::with_clock(db.connect().await, crate::common::frozen_clock());
     assert_eq!(
         server
             .setting("mail.mailer", None)
@@ -170,7 +170,7 @@ fn a_broken_config_file_is_reported_without_its_secrets() {
         "askpro.toml",
         "databse_url = \"postgres://app:S3cretPW@db/askpro\"\n",
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_askpro"))
+    let output = crate::askpro_command()
         .args(["--config", &path, "tenant", "list"])
         .output()
         .unwrap();

@@ -1,10 +1,10 @@
 //! `askpro german when`: one phrase with --json, refusals, and the JSON-lines batch.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn when(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_askpro"))
+    crate::askpro_command()
         .args(["german", "when"])
         .args(args)
         .output()
@@ -56,7 +56,7 @@ fn a_phrase_it_cannot_place_is_refused_with_exit_code_1() {
 
 #[test]
 fn the_batch_answers_every_line_in_order_and_exits_0() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+    let mut child = crate::askpro_command()
         .args(["german", "when", "--jsonl"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -14,9 +14,20 @@ mod tenant;
 
 use std::process::{Command, Output};
 
+/// The `askpro` binary on the tests' clock, which started at [`common::NOW`] like the
+/// in-process apps: what a test writes and what the binary reads agree on the date,
+/// whatever day the test runs.
+pub fn askpro_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_askpro"));
+    command
+        .env("ASKPRO_NOW", common::binary_now())
+        .env_remove("ASKPRO_CONFIG");
+    command
+}
+
 /// Runs `askpro --database-url URL ARGS…` and returns its output.
 pub fn askpro(db_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_askpro"))
+    askpro_command()
         .arg("--database-url")
         .arg(db_url)
         .args(args)

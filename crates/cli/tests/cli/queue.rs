@@ -4,7 +4,6 @@ use crate::common::{Backend, TestDb};
 use crate::{askpro, example_path, stdout};
 use axum::Router;
 use axum::routing::post;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 #[tokio::test]
@@ -66,7 +65,7 @@ async fn the_health_summary_goes_to_slack_with_each_companys_delivery_rate() {
             body_text: "Text".into(),
             message_id: format!("<job-{n}@askpro>"),
             transport: "outbox".into(),
-            created_at: askpro_store::now_ms(),
+            created_at: crate::common::now_ms(),
         };
         askpro_store::emails::store(&app, &mail).await.unwrap();
     }
@@ -83,16 +82,17 @@ async fn the_health_summary_goes_to_slack_with_each_companys_delivery_rate() {
     let mut tx = app.begin_write().await.unwrap();
     askpro_store::jobs::enqueue(&mut tx, &job, 0).await.unwrap();
     tx.commit().await.unwrap();
-    let claimed = askpro_store::jobs::claim(&app, "emails", "w", 1, 60_000, askpro_store::now_ms())
-        .await
-        .unwrap();
+    let claimed =
+        askpro_store::jobs::claim(&app, "emails", "w", 1, 60_000, crate::common::now_ms())
+            .await
+            .unwrap();
     askpro_store::jobs::fail(
         &app,
         &claimed[0].id,
         "w",
         "550 no such user",
         None,
-        askpro_store::now_ms(),
+        crate::common::now_ms(),
     )
     .await
     .unwrap();
@@ -101,7 +101,7 @@ async fn the_health_summary_goes_to_slack_with_each_companys_delivery_rate() {
     // Off the test's runtime thread, which must keep serving the fake Slack meanwhile.
     let url = db.url.clone();
     let output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_askpro"))
+        crate::askpro_command()
             .args(["--database-url", &url, "queue", "monitor", "--notify-slack"])
             .env("ASKPRO_SLACK_WEBHOOK_URL", &webhook)
             .env_remove("ASKPRO_CONFIG")

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -171,7 +171,7 @@ async fn fake_retell(webhook_url: &str) -> (String, Shared) {
 
 /// Runs `askpro ARGS` with the Retell settings, off the runtime thread the fakes need.
 async fn askpro(t: &TestApp, retell: &str, key: &str, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_askpro"));
+    let mut command = crate::askpro_command();
     command
         .arg("--database-url")
         .arg(&t.db.url)
@@ -417,7 +417,7 @@ async fn the_webhook_check_finds_a_wrong_url_and_a_refused_signature() {
 /// Posts a signed Retell request to the test server.
 async fn signed(t: &TestApp, path: &str, body: &Value) -> u16 {
     let text = body.to_string();
-    let now = askpro_store::now_ms();
+    let now = crate::common::now_ms();
     t.client
         .post(t.url(path))
         .header("content-type", "application/json")

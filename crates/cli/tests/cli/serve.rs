@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 async fn serve_answers_with_the_admin_token_and_stops_on_sigterm() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     askpro(&db.url, &["tenant", "apply", &example_path()]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+    let mut child = crate::askpro_command()
         .args([
             "--database-url",
             &db.url,
@@ -87,7 +87,7 @@ async fn the_demo_starts_with_the_example_company_and_working_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let db_file = dir.path().join("demo.db");
     std::fs::write(&db_file, "not a database: the demo must replace it").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+    let mut child = crate::askpro_command()
         .args([
             "demo",
             "--listen",

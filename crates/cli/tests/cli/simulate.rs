@@ -6,7 +6,7 @@ use crate::common::{Backend, TestDb};
 use crate::{askpro, example_path, stderr, stdout, temp_file};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
 const KEY: &str = "simulate-test-retell-key";
@@ -16,22 +16,36 @@ fn script(name: &str) -> String {
     format!("{}/../../examples/calls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `askpro serve` on a free port with the example company, checking signatures with `KEY`.
+/// `askpro serve` on a free port with the example company, checking signatures with `KEY`,
+/// its clock at `now` (the shift every `askpro` of the test gets as `ASKPRO_NOW`).
 struct Server {
     addr: String,
     db: TestDb,
     child: Child,
+    now: jiff::Timestamp,
+    shift: String,
 }
 
 impl Server {
+    /// At the tests' [`crate::common::NOW`], a Monday.
     async fn start() -> Server {
+        Server::start_at(crate::common::now()).await
+    }
+
+    async fn start_at(now: jiff::Timestamp) -> Server {
+        let shift = format!(
+            "{:+}ms",
+            now.as_millisecond() - jiff::Timestamp::now().as_millisecond()
+        );
         let db = TestDb::new(Backend::Sqlite).await.expect("SQLite test db");
         let url = db.url.clone();
+        let clock = shift.clone();
         let (addr, child) = tokio::task::spawn_blocking(move || {
             let applied = askpro(&url, &["tenant", "apply", &example_path()]);
             assert!(applied.status.success(), "{}", stderr(&applied));
-            let mut child = Command::new(env!("CARGO_BIN_EXE_askpro"))
+            let mut child = crate::askpro_command()
                 .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+                .env("ASKPRO_NOW", &clock)
                 .env_remove("ASKPRO_CONFIG")
                 .env("ASKPRO_RETELL_API_KEY", KEY)
                 .env("ASKPRO_ADMIN_TOKEN", ADMIN)
@@ -55,16 +69,32 @@ impl Server {
             let _ = child.kill();
             panic!("the server did not log its address");
         };
-        Server { addr, db, child }
+        Server {
+            addr,
+            db,
+            child,
+            now,
+            shift,
+        }
     }
 
     fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// The company's appointments from yesterday to four months ahead, over the API.
+    /// `askpro simulate call ARGS…` against this server, on its clock.
+    async fn simulate(&self, script_name: &str, more: &[&str]) -> Output {
+        let script = script(script_name);
+        let url = self.url();
+        let mut args = vec![script.as_str(), "--url", &url, "--key", KEY];
+        args.extend_from_slice(more);
+        simulate_at(&self.shift, &args).await
+    }
+
+    /// The company's appointments from the day before the server's start to four
+    /// months after, over the API.
     async fn appointments(&self) -> Vec<Value> {
-        let today = jiff::ZonedDateTime::now().date();
+        let today = self.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         let from = today.yesterday().expect("yesterday");
         let to = today
             .checked_add(jiff::Span::new().days(120))
@@ -133,9 +163,16 @@ fn logged_address(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> 
 
 /// Runs `askpro simulate call ARGS…` with nothing taken from the test's environment.
 async fn simulate(args: &[&str]) -> Output {
+    simulate_at(&crate::common::binary_now(), args).await
+}
+
+/// The same with the clock at `shift` (`ASKPRO_NOW`).
+async fn simulate_at(shift: &str, args: &[&str]) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let shift = shift.to_owned();
     tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_askpro"))
+        crate::askpro_command()
+            .env("ASKPRO_NOW", shift)
             .args(["simulate", "call"])
             .args(&args)
             .env_remove("ASKPRO_CONFIG")
@@ -162,20 +199,14 @@ fn call_id(output: &Output) -> String {
 #[tokio::test]
 async fn the_example_calls_book_and_then_cancel_by_phone() {
     let server = Server::start().await;
-    let booked = simulate(&[
-        &script("termin-buchen.toml"),
-        "--url",
-        &server.url(),
-        "--key",
-        KEY,
-    ])
-    .await;
+    let booked = server.simulate("termin-buchen.toml", &[]).await;
     assert!(booked.status.success(), "{}", stderr(&booked));
     let dialogue = stdout(&booked);
     assert!(
-        // "morgen, Dienstag, …" when the test runs on a Monday.
-        dialogue.contains("\nAgent: Ich bestätige Ihren Termin ")
-            && dialogue.contains("Dienstag, den "),
+        // On Monday 30 November "nächsten Dienstag" is tomorrow, 1 December.
+        dialogue.contains(
+            "\nAgent: Ich bestätige Ihren Termin morgen, Dienstag, den 1. Dezember, um 10 Uhr bei Anna"
+        ),
         "{dialogue}"
     );
     assert!(
@@ -209,14 +240,7 @@ async fn the_example_calls_book_and_then_cancel_by_phone() {
     assert!(summary.contains("Ich bestätige Ihren Termin"), "{summary}");
 
     // The second script finds the booking by the caller's number and cancels it.
-    let cancelled = simulate(&[
-        &script("termin-absagen.toml"),
-        "--url",
-        &server.url(),
-        "--key",
-        KEY,
-    ])
-    .await;
+    let cancelled = server.simulate("termin-absagen.toml", &[]).await;
     assert!(cancelled.status.success(), "{}", stderr(&cancelled));
     let dialogue = stdout(&cancelled);
     assert!(
@@ -232,6 +256,29 @@ async fn the_example_calls_book_and_then_cancel_by_phone() {
     assert_eq!(appointments.len(), 1, "{appointments:?}");
     assert_eq!(appointments[0]["status"], "cancelled");
     assert_eq!(server.analyzed_calls().await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_booking_script_books_the_next_free_time_when_the_tuesday_is_a_holiday() {
+    // Thursday 28 September 2028: "nächsten Dienstag" is 3 October, Tag der Deutschen
+    // Einheit. The agent says so and offers Wednesday morning; the caller takes the first
+    // time offered.
+    let server = Server::start_at("2028-09-28T07:00:00Z".parse().unwrap()).await;
+    let booked = server.simulate("termin-buchen.toml", &[]).await;
+    assert!(booked.status.success(), "{}", stderr(&booked));
+    let dialogue = stdout(&booked);
+    assert!(
+        dialogue.contains("Am Dienstag, den 3. Oktober, haben wir leider geschlossen."),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue
+            .contains("Ich bestätige Ihren Termin am Mittwoch, den 4. Oktober, um 9 Uhr bei Anna"),
+        "{dialogue}"
+    );
+    let appointments = server.appointments().await;
+    assert_eq!(appointments.len(), 1, "{appointments:?}");
+    assert_eq!(appointments[0]["start"], "2028-10-04T09:00:00+02:00");
 }
 
 #[tokio::test]

@@ -18,9 +18,35 @@ pub const PG_ENV: &str = "ASKPRO_TEST_POSTGRES_URL";
 pub const OPERATOR_TOKEN: &str = "test-operator-token";
 /// The Retell API key the test server checks signatures with.
 pub const RETELL_KEY: &str = "test-retell-key";
-/// Monday 30 November 2026, 08:00 in Berlin: every test's "now".
+/// Monday 30 November 2026, 08:00 in Berlin: every test's "now". Tests run on a clock
+/// frozen here (in process) or starting here (`ASKPRO_NOW` for the binary), never on
+/// today's date, so they pass whatever day they run.
 pub const NOW: &str = "2026-11-30T07:00:00Z";
 pub const EXAMPLE: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
+
+/// [`NOW`] as an instant.
+pub fn now() -> jiff::Timestamp {
+    NOW.parse().expect("NOW is an RFC 3339 instant")
+}
+
+/// [`NOW`] in Unix milliseconds, as the store takes instants.
+pub fn now_ms() -> i64 {
+    now().as_millisecond()
+}
+
+/// `ASKPRO_NOW` for the `askpro` processes a test starts: the system clock moved so
+/// that it read [`NOW`] when this test binary started. One shift for every process, so
+/// a server and the commands run against it agree to the millisecond.
+pub fn binary_now() -> String {
+    static SHIFT: std::sync::LazyLock<i64> =
+        std::sync::LazyLock::new(|| now_ms() - jiff::Timestamp::now().as_millisecond());
+    format!("{:+}ms", *SHIFT)
+}
+
+/// A clock standing at [`NOW`] until a test moves it.
+pub fn frozen_clock() -> Clock {
+    Clock::frozen(now())
+}
 
 /// The PostgreSQL admin URL, or `None` (and a note on stderr) when those tests are skipped.
 pub fn postgres_url() -> Option<String> {
@@ -140,8 +166,7 @@ impl TestApp {
             .with_test_writer()
             .try_init();
         let db = TestDb::new(backend).await?;
-        let clock = Clock::Fixed(NOW.parse().expect("NOW"));
-        let app = App::with_clock(db.connect().await, clock);
+        let app = App::with_clock(db.connect().await, frozen_clock());
         apply(&app, EXAMPLE).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -261,9 +286,9 @@ pub async fn work_emails(app: &App, patience: std::time::Duration, done: impl As
         ..Default::default()
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
+    let registry = askpro_app::notify::registry(app);
     let worker = tokio::spawn(
-        askpro_worker::Worker::new(app.db.clone(), askpro_app::notify::registry(app), config)
-            .run(rx),
+        askpro_worker::Worker::new(app.db.clone(), app.clock.clone(), registry, config).run(rx),
     );
     let started = Instant::now();
     while !done().await && started.elapsed() < patience {
