@@ -16,7 +16,16 @@ pub const DEFAULT_MAIL_FROM: &str = "askpro@localhost";
 /// Shared by all handlers and commands; cheap to clone.
 #[derive(Clone)]
 pub struct App {
+    /// The pool of whoever holds this `App`: requests' in a server, the background
+    /// loops' in [`App::background`].
     pub db: Db,
+    /// The background loops' own pool, when the process has one; they never take
+    /// connections from requests.
+    background_db: Option<Db>,
+    /// Wakes the webhook merger when a delivery was stored.
+    pub(crate) merge_wakeup: Arc<tokio::sync::Notify>,
+    /// How the long-running loops fare, for `/healthz`.
+    pub health: Arc<crate::background::Health>,
     /// The one clock of every rule, job and window (see [`Clock`]).
     pub clock: Clock,
     pub(crate) tenants: Arc<TenantCache>,
@@ -37,6 +46,9 @@ impl App {
     pub fn with_clock(db: Db, clock: Clock) -> App {
         App {
             db,
+            background_db: None,
+            merge_wakeup: Arc::new(tokio::sync::Notify::new()),
+            health: Arc::new(crate::background::Health::default()),
             clock,
             tenants: Arc::new(TenantCache::default()),
             settings: Arc::new(SettingsCache::default()),
@@ -45,6 +57,22 @@ impl App {
             sms: None,
             slack: None,
         }
+    }
+
+    /// Background loops use `db` (a pool of their own) instead of the requests' pool.
+    pub fn with_background_db(mut self, db: Db) -> App {
+        self.background_db = Some(db);
+        self
+    }
+
+    /// This application as the background loops use it: on their own pool, sharing
+    /// everything else (caches, clock, health).
+    pub fn background(&self) -> App {
+        let mut app = self.clone();
+        if let Some(db) = &self.background_db {
+            app.db = db.clone();
+        }
+        app
     }
 
     /// Posts operator alerts to this Slack webhook.

@@ -28,4 +28,11 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
+impl AppError {
+    /// The database was busy or away: the same request can succeed a little later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_transient())
+    }
+}
+
 pub type Result<T> = std::result::Result<T, AppError>;

@@ -8,6 +8,7 @@ mod error;
 mod model;
 mod time;
 
+pub mod background;
 pub mod booking;
 pub mod notify;
 pub mod settings;

@@ -82,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     stop.send(true)?;
     let mut done = 0;
     for handle in handles {
-        done += handle.await??.done;
+        done += handle.await?.done;
     }
     let backend = format!("{:?}", db.backend()).to_lowercase();
     println!(

@@ -256,6 +256,10 @@ pub struct ServeArgs {
     /// Do not run a job worker in this process (run `askpro worker` separately).
     #[arg(long)]
     pub no_worker: bool,
+    /// Seconds from SIGTERM to exit at most: requests in flight and the job in hand get
+    /// this long; what is still pending then was stored and is picked up later.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub shutdown_timeout: u64,
     #[command(flatten)]
     pub now: NowArg,
 }
@@ -268,6 +272,10 @@ pub struct WorkerArgs {
     /// Queues to work on, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     pub queues: Vec<String>,
+    /// Seconds from SIGTERM to exit at most: the job in hand gets this long to finish;
+    /// if it does not, its claim returns to the queue when the lease ends.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub shutdown_timeout: u64,
     #[command(flatten)]
     pub now: NowArg,
 }

@@ -25,6 +25,68 @@ pub struct FileConfig {
     pub slack: SlackSection,
     #[serde(default)]
     pub retell: RetellSection,
+    #[serde(default)]
+    pub database: DatabaseSection,
+}
+
+/// `[database]`: the connection pools of `serve`, `demo` and `worker`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSection {
+    /// Connections for requests (default 20).
+    pub pool_size: Option<u32>,
+    /// Connections of the background loops: webhook merging, jobs, schedules (default 4).
+    pub background_pool_size: Option<u32>,
+    /// How long a request waits for a connection before it is answered 503 (default 2000).
+    pub acquire_timeout_ms: Option<u64>,
+}
+
+/// The requests' and the background's pool options after `ASKPRO_DB_POOL_SIZE`,
+/// `ASKPRO_DB_BACKGROUND_POOL_SIZE` and `ASKPRO_DB_ACQUIRE_TIMEOUT_MS` had their say.
+pub fn pools(file: &FileConfig) -> Result<(askpro_store::PoolOptions, askpro_store::PoolOptions)> {
+    use askpro_store::PoolOptions;
+    let number = |env: &str, from_file: Option<u64>, range: std::ops::RangeInclusive<u64>| {
+        let raw = match std::env::var(env).ok().filter(|v| !v.trim().is_empty()) {
+            Some(text) => Some(
+                text.trim()
+                    .parse::<u64>()
+                    .with_context(|| format!("{env}: `{text}` is not a whole number"))?,
+            ),
+            None => from_file,
+        };
+        match raw {
+            Some(n) if !range.contains(&n) => anyhow::bail!(
+                "{env} / [database]: {n} is out of range {}..={}",
+                range.start(),
+                range.end()
+            ),
+            other => Ok(other),
+        }
+    };
+    let db = &file.database;
+    let requests = number("ASKPRO_DB_POOL_SIZE", db.pool_size.map(u64::from), 1..=1000)?;
+    let background = number(
+        "ASKPRO_DB_BACKGROUND_POOL_SIZE",
+        db.background_pool_size.map(u64::from),
+        1..=100,
+    )?;
+    let wait = number(
+        "ASKPRO_DB_ACQUIRE_TIMEOUT_MS",
+        db.acquire_timeout_ms,
+        10..=60_000,
+    )?;
+    let mut front = PoolOptions::REQUESTS;
+    let mut back = PoolOptions::BACKGROUND;
+    if let Some(n) = requests {
+        front.max_connections = n as u32;
+    }
+    if let Some(n) = background {
+        back.max_connections = n as u32;
+    }
+    if let Some(ms) = wait {
+        front.acquire_timeout = std::time::Duration::from_millis(ms);
+    }
+    Ok((front, back))
 }
 
 /// `[retell]`: the Retell account behind the voice agents.

@@ -13,6 +13,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub reason: Option<&'static str>,
+    /// Seconds after which trying again should work (`Retry-After`), for a 503.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -22,6 +24,21 @@ impl ApiError {
             code,
             message: message.into(),
             reason: None,
+            retry_after: None,
+        }
+    }
+
+    /// The database cannot serve this request now (no connection within the deadline,
+    /// a restart): 503 with `Retry-After`, never a hang. A change this request made was
+    /// not committed, so repeating it is safe.
+    pub fn unavailable() -> ApiError {
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the service is busy or its database is unavailable; try again in a second",
+            )
         }
     }
 
@@ -60,6 +77,7 @@ impl From<AppError> for ApiError {
                 code: "slot_unavailable",
                 message: format!("the slot is not available: {r}"),
                 reason: Some(r.code()),
+                retry_after: None,
             },
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             AppError::IdempotencyKeyReused => ApiError::new(
@@ -77,6 +95,10 @@ impl From<AppError> for ApiError {
                 "invalid_setting",
                 e.to_string(),
             ),
+            AppError::Store(e) if e.is_transient() => {
+                tracing::warn!(error = %e, "request refused with 503: the database is busy or away");
+                ApiError::unavailable()
+            }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage failed while handling a request");
                 ApiError::internal()
@@ -91,6 +113,12 @@ impl IntoResponse for ApiError {
         if let Some(reason) = self.reason {
             error["reason"] = json!(reason);
         }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

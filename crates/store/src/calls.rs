@@ -3,8 +3,8 @@
 //!
 //! A delivery is stored raw before anything else happens to it, so an accepted event is
 //! never lost; lifecycle events are stored once per event and call (Retell retries up to
-//! three times), and the duplicates are counted. Processing merges the stored events into
-//! `calls` in the order they arrived, one at a time.
+//! three times), and the duplicates are counted. Merging folds a call's stored events into
+//! `calls` in the order they arrived, call by call.
 
 use crate::{Db, StoreError, WriteTx, on_pool, on_tx};
 use serde::Serialize;
@@ -66,7 +66,8 @@ pub async fn insert_event(db: &Db, e: &NewEvent<'_>) -> Result<bool, StoreError>
     Ok(inserted == 1)
 }
 
-/// Unprocessed deliveries, oldest first.
+/// Unprocessed deliveries, oldest first (for tests and diagnostics; the merger reads
+/// them call by call).
 pub async fn pending_events(db: &Db, limit: i64) -> Result<Vec<EventRow>, StoreError> {
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM retell_events WHERE processed_at IS NULL ORDER BY seq LIMIT $1"
@@ -79,36 +80,93 @@ pub async fn pending_events(db: &Db, limit: i64) -> Result<Vec<EventRow>, StoreE
     .await)?)
 }
 
-/// Takes the processing turn: on PostgreSQL a transaction-scoped lock, so two servers
-/// never merge events at the same time; SQLite has one writer anyway.
-pub async fn lock_processing(tx: &mut WriteTx) -> Result<(), StoreError> {
-    if let WriteTx::Postgres(tx) = tx {
-        sqlx::query("SELECT pg_advisory_xact_lock(1002, 0)")
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+/// The calls with waiting deliveries, in the order their oldest waiting delivery
+/// arrived: ids only, so a backlog of any size costs little memory.
+pub async fn calls_waiting(db: &Db, limit: i64) -> Result<Vec<String>, StoreError> {
+    let sql = "SELECT call_id FROM retell_events WHERE processed_at IS NULL ORDER BY seq LIMIT $1";
+    let ids: Vec<String> = on_pool!(db, |pool| sqlx::query_scalar::<_, String>(sql)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect())
 }
 
-/// Marks a delivery processed, if nobody did before; false when someone did.
-pub async fn mark_processed(
+/// A call's waiting deliveries in arrival order, at most `limit`, inside the merge's
+/// transaction (so nobody else merges them meanwhile).
+pub async fn waiting_events_of_call(
     tx: &mut WriteTx,
-    seq: i64,
+    call_id: &str,
+    limit: i64,
+) -> Result<Vec<EventRow>, StoreError> {
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM retell_events WHERE call_id = $1 AND processed_at IS NULL \
+         ORDER BY seq LIMIT $2"
+    );
+    Ok(on_tx!(tx, |conn| sqlx::query_as::<_, EventRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(call_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await)?)
+}
+
+/// How many deliveries wait to be merged, and when the oldest arrived.
+pub async fn merge_backlog(db: &Db) -> Result<(i64, Option<i64>), StoreError> {
+    let sql = "SELECT COUNT(*), MIN(received_at) FROM retell_events WHERE processed_at IS NULL";
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as::<_, (i64, Option<i64>)>(sql)
+            .fetch_one(pool)
+            .await
+    })?)
+}
+
+/// Takes the turn to merge or import `call_id`: on PostgreSQL a transaction-scoped
+/// lock per call, so several servers merge different calls at once and never the same
+/// call twice. With `wait` false it does not wait: false when another process holds it.
+/// SQLite has one writer anyway.
+pub async fn lock_call(tx: &mut WriteTx, call_id: &str, wait: bool) -> Result<bool, StoreError> {
+    let WriteTx::Postgres(tx) = tx else {
+        return Ok(true);
+    };
+    if wait {
+        sqlx::query("SELECT pg_advisory_xact_lock(1002, hashtext($1))")
+            .bind(call_id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(true);
+    }
+    Ok(
+        sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_xact_lock(1002, hashtext($1))")
+            .bind(call_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Marks a call's waiting deliveries up to `seq` merged at `at`; each delivery's
+/// handling time is how long it waited. With `error`, they are set aside unmerged.
+pub async fn mark_merged(
+    tx: &mut WriteTx,
+    call_id: &str,
+    up_to_seq: i64,
     at: i64,
-    handling_ms: i64,
     error: Option<&str>,
-) -> Result<bool, StoreError> {
-    let sql = "UPDATE retell_events SET processed_at = $2, handling_ms = $3, error = $4 \
-        WHERE seq = $1 AND processed_at IS NULL";
-    let n = on_tx!(tx, |conn| sqlx::query(sql)
-        .bind(seq)
+) -> Result<u64, StoreError> {
+    let sql = "UPDATE retell_events SET processed_at = $3, handling_ms = $3 - received_at, error = $4 \
+        WHERE call_id = $1 AND seq <= $2 AND processed_at IS NULL";
+    Ok(on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(call_id)
+        .bind(up_to_seq)
         .bind(at)
-        .bind(handling_ms)
         .bind(error)
         .execute(conn)
         .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+        .map(|r| r.rows_affected()))?)
 }
 
 /// A call as stored: the merged call object plus the fields worth querying.

@@ -25,9 +25,35 @@ pub enum Backend {
 pub enum Db {
     Sqlite {
         pool: SqlitePool,
+        /// One writer at a time in this process, shared by every pool on the file.
         write_lock: Arc<Mutex<()>>,
+        /// How long a writer waits for that lock before the database counts as busy.
+        write_wait: Duration,
     },
     Postgres(PgPool),
+}
+
+/// How many connections a pool may hold and how long a caller waits for one. A request
+/// that cannot get a connection within `acquire_timeout` fails at once as
+/// [`StoreError::Unavailable`] (the server answers 503) instead of hanging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl PoolOptions {
+    /// For requests: enough connections for a busy hour on PostgreSQL, a short wait.
+    pub const REQUESTS: PoolOptions = PoolOptions {
+        max_connections: 20,
+        acquire_timeout: Duration::from_secs(2),
+    };
+    /// For background work (merging webhooks, jobs, schedules): a few connections of its
+    /// own, so it can never drain the requests' pool, and patience, since nobody waits.
+    pub const BACKGROUND: PoolOptions = PoolOptions {
+        max_connections: 4,
+        acquire_timeout: Duration::from_secs(10),
+    };
 }
 
 /// A write transaction. Dropping it without [`WriteTx::commit`] rolls back.
@@ -102,34 +128,40 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Db {
-    /// Connects by URL: `sqlite://PATH` (created if missing) or `postgres://…`.
+    /// Connects by URL: `sqlite://PATH` (created if missing) or `postgres://…`, with the
+    /// requests' pool options (one pool for a one-shot command or a test).
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
-            return Ok(Db::Postgres(pool));
+        Db::connect_with(url, PoolOptions::REQUESTS).await
+    }
+
+    /// Two pools on the same database: one for requests and one for background work.
+    /// On SQLite they share the one writer lock of the process.
+    pub async fn connect_split(
+        url: &str,
+        requests: PoolOptions,
+        background: PoolOptions,
+    ) -> Result<(Db, Db), StoreError> {
+        let front = Db::connect_with(url, requests).await?;
+        let back = match &front {
+            Db::Sqlite { write_lock, .. } => Db::Sqlite {
+                pool: sqlite_pool(url, background).await?,
+                write_lock: write_lock.clone(),
+                write_wait: background.acquire_timeout,
+            },
+            Db::Postgres(_) => Db::Postgres(pg_pool(url, background).await?),
+        };
+        Ok((front, back))
+    }
+
+    pub async fn connect_with(url: &str, options: PoolOptions) -> Result<Db, StoreError> {
+        if is_postgres(url) {
+            return Ok(Db::Postgres(pg_pool(url, options).await?));
         }
-        if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|_| StoreError::BadUrl(redact_url(url)))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?;
-            return Ok(Db::Sqlite {
-                pool,
-                write_lock: Arc::new(Mutex::new(())),
-            });
-        }
-        Err(StoreError::BadUrl(redact_url(url)))
+        Ok(Db::Sqlite {
+            pool: sqlite_pool(url, options).await?,
+            write_lock: Arc::new(Mutex::new(())),
+            write_wait: options.acquire_timeout,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -153,8 +185,19 @@ impl Db {
     /// and other processes wait on the busy timeout.
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         match self {
-            Db::Sqlite { pool, write_lock } => {
-                let lock = write_lock.clone().lock_owned().await;
+            Db::Sqlite {
+                pool,
+                write_lock,
+                write_wait,
+            } => {
+                let lock = tokio::time::timeout(*write_wait, write_lock.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        StoreError::Unavailable(format!(
+                            "busy: no write turn within {} ms",
+                            write_wait.as_millis()
+                        ))
+                    })?;
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx::Sqlite { tx, _lock: lock })
             }
@@ -174,6 +217,37 @@ impl Db {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+async fn pg_pool(url: &str, options: PoolOptions) -> Result<PgPool, StoreError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(options.acquire_timeout)
+        .connect(url)
+        .await?)
+}
+
+async fn sqlite_pool(url: &str, options: PoolOptions) -> Result<SqlitePool, StoreError> {
+    if !url.starts_with("sqlite:") {
+        return Err(StoreError::BadUrl(redact_url(url)));
+    }
+    let connect = SqliteConnectOptions::from_str(url)
+        .map_err(|_| StoreError::BadUrl(redact_url(url)))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        // Other processes (the CLI) wait this long for the file's write lock.
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    Ok(SqlitePoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await?)
 }
 
 impl WriteTx {

@@ -23,15 +23,41 @@ pub enum StoreError {
     BadUrl(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database cannot serve now: no connection within the deadline, the connection
+    /// broke, the server is restarting, SQLite is busy. Trying again later can succeed.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether trying the same again later can succeed (the database was busy or away).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Retryable)
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         let Some(db_error) = error.as_database_error() else {
-            return StoreError::Database(error);
+            return match error {
+                sqlx::Error::PoolTimedOut => StoreError::Unavailable(
+                    "no database connection free within the deadline".into(),
+                ),
+                sqlx::Error::PoolClosed => StoreError::Unavailable("the pool is closed".into()),
+                sqlx::Error::Io(e) => StoreError::Unavailable(format!("connection: {e}")),
+                sqlx::Error::Tls(e) => StoreError::Unavailable(format!("TLS: {e}")),
+                sqlx::Error::WorkerCrashed => {
+                    StoreError::Unavailable("the connection's worker stopped".into())
+                }
+                sqlx::Error::Protocol(e) => StoreError::Unavailable(format!("protocol: {e}")),
+                other => StoreError::Database(other),
+            };
         };
+        if is_unavailable(db_error) {
+            return StoreError::Unavailable(db_error.message().to_owned());
+        }
         if is_overlap(db_error) {
             StoreError::Overlap
         } else if matches!(db_error.code().as_deref(), Some("40P01" | "40001")) {
@@ -47,6 +73,18 @@ impl From<sqlx::Error> for StoreError {
             StoreError::Database(error)
         }
     }
+}
+
+/// PostgreSQL shutting down, starting up or out of connections (class 57P, 53300,
+/// 08xxx), or SQLite busy or locked after its busy timeout (codes 5 and 6).
+fn is_unavailable(error: &dyn DatabaseError) -> bool {
+    let code = error.code();
+    let code = code.as_deref().unwrap_or_default();
+    if let Ok(sqlite) = code.parse::<i64>() {
+        // Extended result codes keep the primary code in the low byte.
+        return matches!(sqlite & 0xff, 5 | 6);
+    }
+    code.starts_with("57P") || code.starts_with("08") || code == "53300"
 }
 
 /// PostgreSQL's exclusion violation (23P01), or the SQLite trigger's `RAISE(ABORT, …)`.

@@ -21,7 +21,7 @@ pub mod tenants;
 pub mod tokens;
 pub mod workers;
 
-pub use db::{Backend, Db, WriteTx, redact_url};
+pub use db::{Backend, Db, PoolOptions, WriteTx, redact_url};
 pub use error::StoreError;
 
 /// A fresh random id (UUID v7: sortable by creation time).

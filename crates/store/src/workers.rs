@@ -17,6 +17,9 @@ pub struct WorkerRow {
     pub stopped_at: Option<i64>,
     /// When it last dropped its caches on `askpro queue restart`.
     pub reloaded_at: Option<i64>,
+    /// What kept it from working lately (e.g. the database was unreachable), until a
+    /// round of work succeeds again.
+    pub trouble: Option<String>,
 }
 
 pub async fn register(db: &Db, w: &WorkerRow) -> Result<(), StoreError> {
@@ -35,21 +38,24 @@ pub async fn register(db: &Db, w: &WorkerRow) -> Result<(), StoreError> {
     tx.commit().await
 }
 
-pub async fn heartbeat(
-    db: &Db,
-    id: &str,
-    current_job: Option<&str>,
-    jobs_done: i64,
-    now: i64,
-) -> Result<(), StoreError> {
-    let sql =
-        "UPDATE workers SET heartbeat_at = $2, current_job = $3, jobs_done = $4 WHERE id = $1";
+/// What a worker reports with each heartbeat.
+#[derive(Debug, Clone, Copy)]
+pub struct Beat<'a> {
+    pub current_job: Option<&'a str>,
+    pub jobs_done: i64,
+    pub trouble: Option<&'a str>,
+}
+
+pub async fn heartbeat(db: &Db, id: &str, beat: Beat<'_>, now: i64) -> Result<(), StoreError> {
+    let sql = "UPDATE workers SET heartbeat_at = $2, current_job = $3, jobs_done = $4, trouble = $5 \
+        WHERE id = $1";
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(now)
-        .bind(current_job)
-        .bind(jobs_done)
+        .bind(beat.current_job)
+        .bind(beat.jobs_done)
+        .bind(beat.trouble)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -70,7 +76,7 @@ pub async fn stopped(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {
 
 /// Workers that beat since `since` and have not stopped, newest first.
 pub async fn live(db: &Db, since: i64) -> Result<Vec<WorkerRow>, StoreError> {
-    let sql = "SELECT id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done, stopped_at, reloaded_at FROM workers \
+    let sql = "SELECT id, host, pid, queues, started_at, heartbeat_at, current_job, jobs_done, stopped_at, reloaded_at, trouble FROM workers \
         WHERE heartbeat_at >= $1 AND stopped_at IS NULL ORDER BY started_at DESC";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, WorkerRow>(sql)
         .bind(since)

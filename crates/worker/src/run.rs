@@ -2,6 +2,7 @@
 
 use crate::backoff::backoff_ms;
 use crate::handler::{JobError, Registry};
+use crate::trouble::{Trouble, stopping};
 use askpro_core::Clock;
 use askpro_store::jobs::{self, Job};
 use askpro_store::workers::{self, WorkerRow};
@@ -61,6 +62,8 @@ pub struct Worker {
     /// The newest reload request this worker has honoured (its start counts as one).
     reloaded_at: i64,
     on_reload: Option<ReloadHook>,
+    registered: bool,
+    trouble: Trouble,
 }
 
 impl Worker {
@@ -75,6 +78,8 @@ impl Worker {
             summary: WorkerSummary::default(),
             last_beat: Instant::now(),
             on_reload: None,
+            registered: false,
+            trouble: Trouble::default(),
         }
     }
 
@@ -84,24 +89,63 @@ impl Worker {
         self
     }
 
-    /// Runs until `stop` turns true; finishes the job in hand, gives back the rest.
-    pub async fn run(
-        mut self,
-        mut stop: watch::Receiver<bool>,
-    ) -> Result<WorkerSummary, StoreError> {
-        self.register().await?;
+    /// Runs until `stop` turns true; finishes the job in hand, gives back the rest. A
+    /// failing database makes it wait and retry, never stop.
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> WorkerSummary {
         tracing::info!(worker = %self.id, queues = %self.config.queues.join(","), "worker started");
-        while !*stop.borrow() {
-            let worked = self.round(&stop).await?;
-            self.beat(None, false).await?;
-            if !worked {
-                let _ = tokio::time::timeout(self.config.poll, stop.changed()).await;
+        while !stopping(&stop) {
+            let pause = match self.step(&stop).await {
+                Ok(true) => continue,
+                Ok(false) => self.config.poll,
+                Err(error) => self.troubled(&error).await,
+            };
+            let _ = tokio::time::timeout(pause, stop.changed()).await;
+        }
+        self.sign_off().await;
+        self.summary
+    }
+
+    /// One round over the queues and a heartbeat; true when any job ran.
+    async fn step(&mut self, stop: &watch::Receiver<bool>) -> Result<bool, StoreError> {
+        if !self.registered {
+            self.register().await?;
+            self.registered = true;
+        }
+        let worked = self.round(stop).await?;
+        // After trouble, beat at once so that `worker status` stops showing it.
+        let recovered = self.trouble.is_troubled();
+        self.beat(None, recovered).await?;
+        if recovered && self.trouble.recovered() {
+            tracing::info!(worker = %self.id, "worker reaches the database again");
+        }
+        Ok(worked)
+    }
+
+    /// Records the failure, tells `worker status` if the database lets it, and says how
+    /// long to wait before the next try.
+    async fn troubled(&mut self, error: &StoreError) -> Duration {
+        let pause = self.trouble.failed(error);
+        tracing::warn!(worker = %self.id, %error, retry_in_ms = pause.as_millis() as u64, "worker could not work; trying again");
+        if self.registered {
+            let _ = self.beat(None, true).await;
+        }
+        pause
+    }
+
+    /// Gives back what it claimed and did not start, and signs off; when the database is
+    /// away, the claims come back by themselves when their lease ends.
+    async fn sign_off(&mut self) {
+        let now = self.clock.now_ms();
+        match jobs::release(&self.db, &self.id, now).await {
+            Ok(released) => self.summary.released = released,
+            Err(error) => {
+                tracing::warn!(worker = %self.id, %error, "could not give back claimed jobs; they return when their lease ends")
             }
         }
-        self.summary.released = jobs::release(&self.db, &self.id, self.clock.now_ms()).await?;
-        workers::stopped(&self.db, &self.id, self.clock.now_ms()).await?;
+        if let Err(error) = workers::stopped(&self.db, &self.id, now).await {
+            tracing::warn!(worker = %self.id, %error, "could not sign off; the worker counts as gone once its heartbeat is old");
+        }
         tracing::info!(worker = %self.id, done = self.summary.done, released = self.summary.released, "worker stopped");
-        Ok(self.summary)
     }
 
     async fn register(&mut self) -> Result<(), StoreError> {
@@ -116,6 +160,7 @@ impl Worker {
             jobs_done: 0,
             stopped_at: None,
             reloaded_at: None,
+            trouble: None,
         };
         workers::register(&self.db, &row).await
     }
@@ -123,14 +168,13 @@ impl Worker {
     async fn beat(&mut self, current: Option<&str>, force: bool) -> Result<(), StoreError> {
         if force || self.last_beat.elapsed() >= self.config.heartbeat {
             self.last_beat = Instant::now();
-            workers::heartbeat(
-                &self.db,
-                &self.id,
-                current,
-                self.summary.done,
-                self.clock.now_ms(),
-            )
-            .await?;
+            let trouble = self.trouble.describe();
+            let beat = workers::Beat {
+                current_job: current,
+                jobs_done: self.summary.done,
+                trouble: trouble.as_deref(),
+            };
+            workers::heartbeat(&self.db, &self.id, beat, self.clock.now_ms()).await?;
             jobs::bury_abandoned(&self.db, self.clock.now_ms()).await?;
             self.reload_if_asked().await?;
         }
@@ -171,7 +215,7 @@ impl Worker {
             .await?;
             for job in claimed {
                 // Asked to stop: what is left goes back unrun when the loop ends.
-                if *stop.borrow() {
+                if stopping(stop) {
                     return Ok(true);
                 }
                 // On its interval only: a beat per job would cost two writes per job.

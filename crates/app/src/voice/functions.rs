@@ -118,7 +118,16 @@ impl App {
         row.ok = i64::from(answer["ok"].as_bool().unwrap_or(false));
         match &dedup_key {
             Some(key) => {
-                calls::finish_function(&self.db, key, &row.answer, row.ok, row.duration_ms).await?;
+                let finished =
+                    calls::finish_function(&self.db, key, &row.answer, row.ok, row.duration_ms)
+                        .await;
+                if let Err(error) = finished {
+                    // The change is committed but its answer not recorded: give the claim
+                    // up, so that Retell's retry runs the function again, which the booking
+                    // service's idempotency turns into the committed answer.
+                    let _ = calls::release_function(&self.db, key, None).await;
+                    return Err(error.into());
+                }
             }
             None => {
                 calls::record_function_call(&self.db, &row).await?;

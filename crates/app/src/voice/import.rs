@@ -53,11 +53,12 @@ impl App {
     }
 
     async fn import_call(&self, call: &Value) -> Result<Imported, VoiceError> {
+        let call_id = call["call_id"].as_str().unwrap_or_default();
         let mut tx = self.db.begin_write().await.map_err(crate::AppError::from)?;
-        calls::lock_processing(&mut tx)
+        // Merging a call takes moments: waiting for its lock is short.
+        calls::lock_call(&mut tx, call_id, true)
             .await
             .map_err(crate::AppError::from)?;
-        let call_id = call["call_id"].as_str().unwrap_or_default();
         let known = calls::get_call(&mut tx, call_id)
             .await
             .map_err(crate::AppError::from)?;

@@ -8,6 +8,7 @@ mod functions;
 mod import;
 mod manage;
 mod merge;
+mod merger;
 pub mod signature;
 mod tools;
 mod webhook;
@@ -16,6 +17,7 @@ pub use calls::CallView;
 pub use context::CallContext;
 pub use functions::{FUNCTIONS, VoiceError};
 pub use import::ImportReport;
+pub use merger::MergeReport;
 pub use tools::tool_definitions;
 pub use webhook::Accepted;
 

@@ -38,7 +38,12 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
         retell_api_keys: vec![demo_retell_key()],
         ..ServerConfig::default()
     };
-    super::serve::serve(app, config, &args.listen, true, None).await?;
+    let options = super::serve::ServeOptions {
+        worker: true,
+        retell: None,
+        shutdown_timeout: std::time::Duration::from_secs(10),
+    };
+    super::serve::serve(app, config, &args.listen, options).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -65,7 +70,11 @@ async fn fresh_database(file: &Path, clock: askpro_core::Clock) -> Result<App> {
                 .with_context(|| format!("cannot remove the old demo file {path}"))?;
         }
     }
-    super::open_url(&format!("sqlite://{}", file.display()), clock).await
+    let pools = (
+        askpro_store::PoolOptions::REQUESTS,
+        askpro_store::PoolOptions::BACKGROUND,
+    );
+    super::open_url(&format!("sqlite://{}", file.display()), clock, Some(pools)).await
 }
 
 /// With `--now`, what the demo's clock says, and the shift that puts every other

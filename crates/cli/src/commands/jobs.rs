@@ -11,11 +11,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// A worker for `queues` (all when empty) on its own task, stopping when `stop` turns true.
-pub fn spawn_worker(
+fn spawn_worker(
     app: &App,
     queues: Vec<String>,
     stop: watch::Receiver<bool>,
-) -> JoinHandle<Result<WorkerSummary, askpro_store::StoreError>> {
+) -> JoinHandle<WorkerSummary> {
     let mut config = WorkerConfig::default();
     if !queues.is_empty() {
         config.queues = queues;
@@ -28,10 +28,10 @@ pub fn spawn_worker(
 }
 
 pub async fn worker(global: &Global, args: WorkerArgs) -> Result<ExitCode> {
-    let app = super::open_app(global).await?;
     if let Some(WorkerAction::Status) = args.action {
-        return status(global, &app).await;
+        return status(global, &super::open_app(global).await?).await;
     }
+    let app = super::open_server_app(global).await?.background();
     if let Some(unknown) = args.queues.iter().find(|q| !QUEUES.contains(&q.as_str())) {
         bail!("unknown queue `{unknown}`; queues: {}", QUEUES.join(", "));
     }
@@ -39,7 +39,14 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<ExitCode> {
     let worker = spawn_worker(&app, args.queues, stopped);
     super::serve::shutdown_signal().await;
     let _ = stop.send(true);
-    let summary = worker.await??;
+    let deadline = std::time::Duration::from_secs(args.shutdown_timeout);
+    let Ok(summary) = tokio::time::timeout(deadline, worker).await else {
+        tracing::warn!(
+            "the job in hand did not finish within the shutdown timeout; its claim returns to the queue when the lease ends"
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let summary = summary?;
     if global.json {
         output::json(
             &serde_json::json!({ "done": summary.done, "retried": summary.retried, "dead": summary.dead, "released": summary.released }),

@@ -85,32 +85,67 @@ fn now_from_env() -> Result<Option<crate::now::ClockStart>> {
     }
 }
 
-/// Connects to the configured database and applies pending migrations.
+/// The requests' and the background's pool options of a server process.
+pub type ServerPools = (askpro_store::PoolOptions, askpro_store::PoolOptions);
+
+/// Connects to the configured database with one pool (a one-shot command) and applies
+/// pending migrations.
 pub async fn open_app(global: &Global) -> Result<App> {
+    open_configured(global, false).await
+}
+
+/// The same for `serve` and `worker`: a pool for requests and one for the background
+/// loops, sized by `[database]` and `ASKPRO_DB_*`.
+pub async fn open_server_app(global: &Global) -> Result<App> {
+    open_configured(global, true).await
+}
+
+async fn open_configured(global: &Global, server: bool) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
     let (mailer, from) = file_config::mailer(&file)?;
     let sms = file_config::twilio(&file)?;
     let slack = file_config::slack(&file)?;
+    let pools = if server {
+        Some(file_config::pools(&file)?)
+    } else {
+        None
+    };
     let url = global
         .database_url
         .clone()
         .or(file.database_url)
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    Ok(open_url(&url, global.clock())
+    Ok(open_url(&url, global.clock(), pools)
         .await?
         .with_mailer(mailer, &from)
         .with_sms(sms)
         .with_slack(slack))
 }
 
-pub async fn open_url(url: &str, clock: askpro_core::Clock) -> Result<App> {
-    let db = Db::connect(url)
-        .await
-        .with_context(|| format!("cannot open database {}", redact_url(url)))?;
+/// Opens `url` (two pools when `pools` are given) and migrates it.
+pub async fn open_url(
+    url: &str,
+    clock: askpro_core::Clock,
+    pools: Option<ServerPools>,
+) -> Result<App> {
+    let cannot_open = || format!("cannot open database {}", redact_url(url));
+    let (db, background) = match pools {
+        Some((requests, background)) => {
+            let (db, background) = Db::connect_split(url, requests, background)
+                .await
+                .with_context(cannot_open)?;
+            (db, Some(background))
+        }
+        None => (Db::connect(url).await.with_context(cannot_open)?, None),
+    };
     db.migrate()
         .await
         .with_context(|| format!("cannot migrate database {}", redact_url(url)))?;
-    Ok(App::with_clock(db, clock))
+    let app = App::with_clock(db, clock);
+    Ok(match background {
+        Some(background) => app.with_background_db(background),
+        None => app,
+    })
 }
 
 /// Logs go to stderr; servers log at `info`, one-shot commands only warnings.

@@ -12,12 +12,7 @@ use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Scheduled tasks: (command, every N minutes, what it does).
-pub const SCHEDULE: [(&str, u64, &str); 1] = [(
-    "retell:import-calls",
-    10,
-    "import the last hour's calls the webhooks missed",
-)];
+use askpro_app::background::SCHEDULE;
 
 fn client(config: &RetellConfig) -> Result<Retell> {
     let key = config.api_key.as_deref().ok_or_else(|| {

@@ -1,12 +1,25 @@
-//! `askpro serve`: the HTTP server until Ctrl-C or SIGTERM.
+//! `askpro serve`: the HTTP server with its background loops (webhook merger, scheduler,
+//! job worker) until Ctrl-C or SIGTERM, then a shutdown bounded by `--shutdown-timeout`.
 
 use crate::cli::{Global, ServeArgs};
 use crate::config::{self as file_config, DEFAULT_LISTEN};
 use anyhow::{Context, Result};
 use askpro_app::App;
+use askpro_app::background::{self, Loops};
 use askpro_server::{ServerConfig, ServerState};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// How a server process runs besides its HTTP settings.
+pub struct ServeOptions {
+    /// A job worker in the same process.
+    pub worker: bool,
+    /// Retell, for the scheduled import of calls; `None` schedules none.
+    pub retell: Option<askpro_connectors::retell::Retell>,
+    /// From SIGTERM to exit, at most.
+    pub shutdown_timeout: Duration,
+}
 
 pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let file = file_config::load(global.config.as_deref())?;
@@ -14,7 +27,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         .listen
         .or(file.listen.clone())
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    let app = super::open_app(global).await?;
+    let app = super::open_server_app(global).await?;
     let mut config = ServerConfig {
         operator_token: file_config::operator_token(&file),
         retell_api_keys: file_config::retell(&file).api_key.into_iter().collect(),
@@ -26,19 +39,24 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     if config.operator_token.is_none() {
         tracing::warn!("ASKPRO_ADMIN_TOKEN is not set: only company tokens can use the API");
     }
-    let retell = retell_client(&file);
-    serve(app, config, &listen, !args.no_worker, retell).await?;
+    let options = ServeOptions {
+        worker: !args.no_worker,
+        retell: retell_client(&file),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    };
+    serve(app, config, &listen, options).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Binds `listen` and serves `app` until a shutdown signal, with a job worker in the
-/// same process unless `with_worker` is false.
+/// Binds `listen` and serves `app` with its background loops until a shutdown signal;
+/// then stops accepting, lets requests in flight and the job in hand finish, and
+/// returns within `options.shutdown_timeout` whatever is still pending (what was
+/// accepted is stored, and claimed jobs come back when their lease ends).
 pub async fn serve(
     app: App,
     mut config: ServerConfig,
     listen: &str,
-    with_worker: bool,
-    retell: Option<askpro_connectors::retell::Retell>,
+    options: ServeOptions,
 ) -> Result<()> {
     let addr: SocketAddr = listen
         .parse()
@@ -53,58 +71,44 @@ pub async fn serve(
     if !app.clock.is_system() {
         tracing::warn!(now = %app.clock.now(), "the clock is moved (--now or ASKPRO_NOW): every rule, reminder and job runs on it");
     }
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = with_worker.then(|| super::jobs::spawn_worker(&app, Vec::new(), stopped.clone()));
-    let scheduler = tokio::spawn(scheduler(app.clone(), retell, stopped));
-    let shutdown = async move {
-        shutdown_signal().await;
-        let _ = stop.send(true);
-    };
-    askpro_server::serve(listener, ServerState::new(app, config), shutdown)
-        .await
-        .context("the server stopped with an error")?;
-    if let Some(worker) = worker {
-        worker
-            .await
-            .context("the worker task failed")?
-            .context("the worker stopped with an error")?;
+    let loops = background::start(
+        &app,
+        Loops {
+            merger: true,
+            import_calls: options.retell,
+            worker: options.worker.then(askpro_worker::WorkerConfig::default),
+        },
+    );
+    let (signalled, mut signal) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(askpro_server::serve(
+        listener,
+        ServerState::new(app, config),
+        async move {
+            shutdown_signal().await;
+            let _ = signalled.send(true);
+        },
+    ));
+    let _ = signal.changed().await;
+    let deadline = Instant::now() + options.shutdown_timeout;
+    let (server_done, loops_done) = tokio::join!(
+        tokio::time::timeout_at(deadline.into(), server),
+        loops.stop(options.shutdown_timeout)
+    );
+    match server_done {
+        Ok(Ok(result)) => result.context("the server stopped with an error")?,
+        Ok(Err(error)) => tracing::error!(%error, "the server task ended abnormally"),
+        Err(_) => tracing::warn!(
+            timeout_s = options.shutdown_timeout.as_secs(),
+            "requests still in flight at the shutdown timeout; stopping anyway"
+        ),
     }
-    let _ = scheduler.await;
+    if !loops_done {
+        tracing::warn!(
+            "background work was cut off at the shutdown timeout; claimed jobs return when their lease ends"
+        );
+    }
     tracing::info!("askpro stopped");
     Ok(())
-}
-
-/// Recurring duties of a running server, until `stop`: merge Retell events that wait
-/// (after a `webhook pause`, or when a merge failed) every few seconds, and import the
-/// last hour's calls from Retell every ten minutes (`askpro schedule list`).
-async fn scheduler(
-    app: App,
-    retell: Option<askpro_connectors::retell::Retell>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    use std::time::Duration;
-    let mut merge = tokio::time::interval(Duration::from_secs(5));
-    let every = Duration::from_secs(super::retell::SCHEDULE[0].1 * 60);
-    let mut import = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    while !*stop.borrow() {
-        tokio::select! {
-            _ = merge.tick() => {
-                if let Err(error) = app.process_retell_events().await {
-                    tracing::error!(%error, "merging waiting Retell events failed; will try again");
-                }
-            }
-            _ = import.tick() => {
-                if let Some(retell) = &retell {
-                    let since = app.now_ms() - 3_600_000;
-                    match app.import_calls(retell, since, Vec::new(), |_, _| {}).await {
-                        Ok(report) => tracing::info!(new = report.new, updated = report.updated, "scheduled call import done"),
-                        Err(error) => tracing::error!(%error, "scheduled call import failed; next try in ten minutes"),
-                    }
-                }
-            }
-            _ = stop.changed() => {}
-        }
-    }
 }
 
 /// The Retell client for scheduled imports, when a key is configured.

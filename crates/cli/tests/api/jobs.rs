@@ -131,7 +131,7 @@ async fn run_worker_until(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.send(true).unwrap();
-    worker.await.unwrap().unwrap()
+    worker.await.unwrap()
 }
 
 async fn a_failing_job_is_retried_later_and_dies_after_its_last_attempt(backend: Backend) {
@@ -275,7 +275,7 @@ async fn two_workers_racing_run_every_job_exactly_once(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.send(true).unwrap();
-    let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
     assert_eq!(a.done + b.done, 200);
     let runs = handler.runs.lock().unwrap().clone();
     assert!(
@@ -356,5 +356,5 @@ async fn a_reload_request_reaches_each_worker_once(backend: Backend) {
         );
     }
     stop.send(true).unwrap();
-    running.await.unwrap().unwrap();
+    running.await.unwrap();
 }

@@ -33,8 +33,7 @@ async fn webhook(
     (StatusCode::OK, "ok")
 }
 
-type Running =
-    tokio::task::JoinHandle<Result<askpro_worker::WorkerSummary, askpro_store::StoreError>>;
+type Running = tokio::task::JoinHandle<askpro_worker::WorkerSummary>;
 
 /// A quick-polling worker on `queues`, stopped by sending `true`.
 fn start_worker(app: &App, queues: &[&str]) -> (tokio::sync::watch::Sender<bool>, Running) {
@@ -129,7 +128,7 @@ async fn a_dead_job_is_reported_to_slack_once(backend: Backend) {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     stop.send(true).unwrap();
-    worker.await.unwrap().unwrap();
+    worker.await.unwrap();
     let posts = received.lock().unwrap().clone();
     assert_eq!(posts.len(), 1, "{posts:?}");
     let text = posts[0]["text"].as_str().unwrap();
@@ -169,7 +168,7 @@ async fn a_throttled_alert_waits_as_long_as_slack_asks(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     stop.send(true).unwrap();
-    let summary = worker.await.unwrap().unwrap();
+    let summary = worker.await.unwrap();
     assert_eq!((summary.retried, summary.dead), (1, 0));
     assert_eq!(stats.pending, 1, "{stats:?}");
     // Ten minutes as Slack asked, not the ten seconds of the first backoff.

@@ -169,7 +169,7 @@ async fn a_booking_texts_its_customer_through_twilio(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.send(true).unwrap();
-    worker.await.unwrap().unwrap();
+    worker.await.unwrap();
     let sent = sms::recent(&t.app.db, 10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(

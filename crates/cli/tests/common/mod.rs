@@ -156,6 +156,8 @@ pub struct TestApp {
     pub app: App,
     pub db: TestDb,
     pub backend: Backend,
+    /// The webhook merger, as `serve` runs it; stops when the test ends.
+    _loops: askpro_app::background::Running,
 }
 
 impl TestApp {
@@ -178,6 +180,13 @@ impl TestApp {
             metrics_public: true,
             retell_api_keys: vec![RETELL_KEY.into()],
         };
+        let loops = askpro_app::background::start(
+            &app,
+            askpro_app::background::Loops {
+                merger: true,
+                ..Default::default()
+            },
+        );
         let state = ServerState::new(app.clone(), config);
         tokio::spawn(askpro_server::serve(
             listener,
@@ -194,6 +203,7 @@ impl TestApp {
             app,
             db,
             backend,
+            _loops: loops,
         })
     }
 
@@ -295,5 +305,5 @@ pub async fn work_emails(app: &App, patience: std::time::Duration, done: impl As
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.send(true).unwrap();
-    worker.await.unwrap().unwrap();
+    worker.await.unwrap();
 }

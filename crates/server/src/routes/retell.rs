@@ -66,7 +66,8 @@ fn foreign_key() -> ApiError {
     )
 }
 
-/// Stores the delivery, answers at once, and merges it into its call in the background.
+/// Stores the delivery and answers at once; the merger (woken by the store) merges it
+/// into its call in the background.
 pub async fn webhook(
     State(state): State<ServerState>,
     headers: HeaderMap,
@@ -89,13 +90,7 @@ pub async fn webhook(
         }
     }
     let accepted = state.app.accept_retell_event(&body).await?;
-    tracing::info!(call_id = %accepted.call_id, event = %accepted.event, first_time = accepted.first_time, "Retell event stored");
-    let app = state.app.clone();
-    tokio::spawn(async move {
-        if let Err(error) = app.process_retell_events().await {
-            tracing::error!(%error, "merging Retell events failed; they stay queued");
-        }
-    });
+    tracing::debug!(call_id = %accepted.call_id, event = %accepted.event, first_time = accepted.first_time, "Retell event stored");
     Ok(StatusCode::NO_CONTENT)
 }
 

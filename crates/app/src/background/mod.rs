@@ -1,0 +1,93 @@
+//! The long-running loops of a server process, owned in one place: the webhook merger,
+//! the scheduler of periodic tasks and the job worker. Each runs on the background pool
+//! (never on the requests' connections), survives database errors — it waits, retries
+//! and reports the trouble in [`Health`] — and all stop on one signal, within a deadline.
+
+mod health;
+mod merger;
+mod scheduler;
+
+pub use health::{Health, Problem};
+pub use scheduler::SCHEDULE;
+
+use crate::App;
+use askpro_connectors::retell::Retell;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Which loops a process runs.
+#[derive(Default)]
+pub struct Loops {
+    /// Merge stored webhook deliveries into calls.
+    pub merger: bool,
+    /// Import the last hour's calls from Retell every ten minutes.
+    pub import_calls: Option<Retell>,
+    /// A job worker (mails, texts, alerts) on these queues; `None` runs none.
+    pub worker: Option<askpro_worker::WorkerConfig>,
+}
+
+/// The running loops; [`Running::stop`] ends them.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    tasks: Vec<(&'static str, JoinHandle<()>)>,
+}
+
+/// Starts `loops` for `app`, on its background pool.
+pub fn start(app: &App, loops: Loops) -> Running {
+    let app = app.background();
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    if loops.merger {
+        tasks.push((
+            "merger",
+            tokio::spawn(merger::run(app.clone(), stopped.clone())),
+        ));
+    }
+    if let Some(retell) = loops.import_calls {
+        let task = scheduler::run(app.clone(), retell, stopped.clone());
+        tasks.push(("scheduler", tokio::spawn(task)));
+    }
+    if let Some(config) = loops.worker {
+        let reload = app.clone();
+        let worker = askpro_worker::Worker::new(
+            app.db.clone(),
+            app.clock.clone(),
+            crate::notify::registry(&app),
+            config,
+        )
+        .with_reload(std::sync::Arc::new(move || reload.reload()));
+        let stopped = stopped.clone();
+        tasks.push((
+            "worker",
+            tokio::spawn(async move {
+                worker.run(stopped).await;
+            }),
+        ));
+    }
+    Running { stop, tasks }
+}
+
+impl Running {
+    /// Asks every loop to stop and waits for them, at most `deadline`: the worker
+    /// finishes the job in hand and gives back the rest. True when all ended in time; a
+    /// loop that did not is abandoned (what it held returns when its lease ends).
+    pub async fn stop(self, deadline: Duration) -> bool {
+        let _ = self.stop.send(true);
+        let waited = tokio::time::timeout(deadline, async {
+            for (name, task) in self.tasks {
+                if let Err(error) = task.await {
+                    tracing::error!(component = name, %error, "background loop ended abnormally");
+                }
+            }
+        })
+        .await;
+        if waited.is_err() {
+            tracing::warn!(
+                deadline_ms = deadline.as_millis() as u64,
+                "background loops did not stop in time; leaving them"
+            );
+        }
+        waited.is_ok()
+    }
+}

@@ -1,0 +1,59 @@
+//! Periodic tasks of a server process (`askpro schedule list`): today the import of the
+//! last hour's calls from Retell every ten minutes, which catches calls whose webhooks
+//! never arrived.
+
+use crate::App;
+use askpro_connectors::retell::Retell;
+use askpro_worker::{Trouble, stopping};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Scheduled tasks: (command, every N minutes, what it does).
+pub const SCHEDULE: [(&str, u64, &str); 1] = [(
+    "retell:import-calls",
+    10,
+    "import the last hour's calls the webhooks missed",
+)];
+
+const COMPONENT: &str = "scheduler";
+
+pub(super) async fn run(app: App, retell: Retell, mut stop: watch::Receiver<bool>) {
+    let every = Duration::from_secs(SCHEDULE[0].1 * 60);
+    let mut trouble = Trouble::default();
+    let mut next = every;
+    while !stopping(&stop) {
+        tokio::select! {
+            () = tokio::time::sleep(next) => {}
+            _ = stop.changed() => continue,
+        }
+        let since = app.now_ms() - 3_600_000;
+        next = match app
+            .import_calls(&retell, since, Vec::new(), |_, _| {})
+            .await
+        {
+            Ok(report) => {
+                if trouble.recovered() {
+                    app.health.fine(COMPONENT);
+                }
+                tracing::info!(
+                    new = report.new,
+                    updated = report.updated,
+                    "scheduled call import done"
+                );
+                every
+            }
+            Err(error) => {
+                // A failed import is tried again sooner, but never more often than a
+                // database or Retell that is away can bear.
+                let pause = trouble
+                    .failed(&error)
+                    .max(Duration::from_secs(30))
+                    .min(every);
+                app.health
+                    .troubled(COMPONENT, trouble.describe().unwrap_or_default());
+                tracing::error!(%error, retry_in_ms = pause.as_millis() as u64, "scheduled call import failed");
+                pause
+            }
+        };
+    }
+}
