@@ -26,6 +26,8 @@ pub struct App {
     pub(crate) merge_wakeup: Arc<tokio::sync::Notify>,
     /// How the long-running loops fare, for `/healthz`.
     pub health: Arc<crate::background::Health>,
+    /// Changing function calls being answered in this process (Retell's duplicates wait).
+    pub(crate) in_flight: Arc<crate::voice::InFlight>,
     /// The one clock of every rule, job and window (see [`Clock`]).
     pub clock: Clock,
     pub(crate) tenants: Arc<TenantCache>,
@@ -49,6 +51,7 @@ impl App {
             background_db: None,
             merge_wakeup: Arc::new(tokio::sync::Notify::new()),
             health: Arc::new(crate::background::Health::default()),
+            in_flight: Arc::new(crate::voice::InFlight::default()),
             clock,
             tenants: Arc::new(TenantCache::default()),
             settings: Arc::new(SettingsCache::default()),

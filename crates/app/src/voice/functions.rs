@@ -4,6 +4,7 @@
 //! first answer instead of acting twice.
 
 use super::context::CallContext;
+use super::in_flight::{Entered, answer_of};
 use super::{answers, manage};
 use crate::App;
 use crate::error::AppError;
@@ -83,63 +84,94 @@ impl App {
         {
             return Err(VoiceError::ForeignKey);
         }
-        let dedup_key = CHANGING
-            .contains(&name)
-            .then(|| format!("{}:{name}:{}", ctx.call_id, hash_args(args)));
         let mut row = FunctionCallRow {
             id: new_id(),
             call_id: ctx.call_id.clone(),
             company_id: Some(ctx.model.id().to_owned()),
             name: name.to_owned(),
             args: args.to_string(),
-            dedup_key: dedup_key.clone(),
+            dedup_key: None,
             answer: String::new(),
             ok: calls::PENDING,
             duration_ms: 0,
             created_at: self.now_ms(),
         };
-        if let Some(key) = &dedup_key
-            && let Some(first) = self.claim(&row, key).await?
-        {
-            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, "function delivered again; first answer repeated");
+        if !CHANGING.contains(&name) {
+            let answer = self.run_function(&ctx, name, args).await?;
+            row.answer = answer.to_string();
+            row.ok = i64::from(answer["ok"].as_bool().unwrap_or(false));
+            row.duration_ms = started.elapsed().as_millis() as i64;
+            calls::record_function_call(&self.db, &row).await?;
+            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, ok = row.ok == 1, duration_ms = row.duration_ms, "function answered");
+            return Ok(answer);
+        }
+        let key = format!("{}:{name}:{}", ctx.call_id, hash_args(args));
+        row.dedup_key = Some(key.clone());
+        loop {
+            match self.in_flight.enter(&key) {
+                Entered::Second(first) => {
+                    match tokio::time::timeout(CLAIM_PATIENCE, answer_of(first)).await {
+                        Ok(Some(answer)) => {
+                            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, "function delivered again; first answer repeated");
+                            return Ok(answer);
+                        }
+                        // The first delivery failed: this one tries itself.
+                        Ok(None) => continue,
+                        Err(_) => return Ok(still_working()),
+                    }
+                }
+                Entered::First(first) => {
+                    let answer = self
+                        .answer_once(&ctx, args, &mut row, &key, started)
+                        .await?;
+                    first.finish(&answer);
+                    return Ok(answer);
+                }
+            }
+        }
+    }
+
+    /// A changing function, at most once per call and arguments: claimed in the
+    /// database before acting (another process may hold the claim: then its answer),
+    /// run, and its answer stored for deliveries to come.
+    async fn answer_once(
+        &self,
+        ctx: &CallContext,
+        args: &Value,
+        row: &mut FunctionCallRow,
+        key: &str,
+        started: Instant,
+    ) -> Result<Value, VoiceError> {
+        if let Some(first) = self.claim(row, key).await? {
+            tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = %row.name, "function delivered again; first answer repeated");
             return Ok(first);
         }
-        let answer = match self.run_function(&ctx, name, args).await {
+        let answer = match self.run_function(ctx, &row.name, args).await {
             Ok(answer) => answer,
             Err(error) => {
-                if let Some(key) = &dedup_key {
-                    calls::release_function(&self.db, key, None).await?;
-                }
+                calls::release_function(&self.db, key, None).await?;
                 return Err(error);
             }
         };
         row.duration_ms = started.elapsed().as_millis() as i64;
         row.answer = answer.to_string();
         row.ok = i64::from(answer["ok"].as_bool().unwrap_or(false));
-        match &dedup_key {
-            Some(key) => {
-                let finished =
-                    calls::finish_function(&self.db, key, &row.answer, row.ok, row.duration_ms)
-                        .await;
-                if let Err(error) = finished {
-                    // The change is committed but its answer not recorded: give the claim
-                    // up, so that Retell's retry runs the function again, which the booking
-                    // service's idempotency turns into the committed answer.
-                    let _ = calls::release_function(&self.db, key, None).await;
-                    return Err(error.into());
-                }
-            }
-            None => {
-                calls::record_function_call(&self.db, &row).await?;
-            }
+        let finished =
+            calls::finish_function(&self.db, key, &row.answer, row.ok, row.duration_ms).await;
+        if let Err(error) = finished {
+            // The change is committed but its answer not recorded: give the claim up, so
+            // that Retell's retry runs the function again, which the booking service's
+            // idempotency turns into the committed answer.
+            let _ = calls::release_function(&self.db, key, None).await;
+            return Err(error.into());
         }
-        tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = name, ok = row.ok == 1, duration_ms = row.duration_ms, "function answered");
+        tracing::info!(call_id = %ctx.call_id, company = ctx.model.slug(), function = %row.name, ok = row.ok == 1, duration_ms = row.duration_ms, "function answered");
         Ok(answer)
     }
 
-    /// Claims a changing function call before acting, so that a retry arriving while the
-    /// first delivery still works waits for its answer instead of acting again. `None`:
-    /// the claim is ours; `Some(answer)`: the first delivery's answer.
+    /// Claims a changing function call in the database before acting, so that a retry
+    /// that reached another process waits for the first answer instead of acting again.
+    /// `None`: the claim is ours; `Some(answer)`: the first delivery's answer.
     async fn claim(&self, row: &FunctionCallRow, key: &str) -> Result<Option<Value>, VoiceError> {
         let waited = Instant::now();
         loop {
@@ -160,9 +192,7 @@ impl App {
                 continue;
             }
             if waited.elapsed() > CLAIM_PATIENCE {
-                return Ok(Some(refusal(
-                    "Einen Moment bitte, das dauert gerade etwas länger. Ich sehe gleich noch einmal nach.",
-                )));
+                return Ok(Some(still_working()));
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
@@ -184,6 +214,11 @@ impl App {
         };
         Ok(answer)
     }
+}
+
+/// What a delivery says when the first one takes longer than Retell waits.
+fn still_working() -> Value {
+    refusal("Einen Moment bitte, das dauert gerade etwas länger. Ich sehe gleich noch einmal nach.")
 }
 
 /// Arguments as a stable fingerprint: serde_json keeps object keys sorted.
