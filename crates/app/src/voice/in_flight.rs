@@ -77,8 +77,7 @@ pub async fn answer_of(mut first: watch::Receiver<Answer>) -> Answer {
         return answer.clone();
     }
     // The first delivery ended: its last word, if it had one.
-    let last = first.borrow().clone();
-    last
+    first.borrow().clone()
 }
 
 #[cfg(test)]
