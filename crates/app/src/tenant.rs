@@ -21,6 +21,16 @@ pub struct ApplyOutcome {
     pub warnings: Vec<String>,
 }
 
+/// What applying a tenant file writes, and so what the planner should know afresh.
+const TENANT_TABLES: [&str; 6] = [
+    "companies",
+    "branches",
+    "services",
+    "staff",
+    "staff_branches",
+    "staff_services",
+];
+
 impl App {
     pub async fn apply_tenant(&self, tenant: &Tenant, actor: &Actor) -> Result<ApplyOutcome> {
         let slug = tenant.company.slug.to_string();
@@ -61,6 +71,7 @@ impl App {
         };
         audit::record(&mut tx, &entry, now).await?;
         tx.commit().await?;
+        self.db.analyze(&TENANT_TABLES).await?;
         let revision = tenants::find_company(&self.db, &slug)
             .await?
             .map_or(1, |(_, r)| r);

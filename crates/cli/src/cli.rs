@@ -222,7 +222,8 @@ pub enum WebhookCommand {
         #[arg(long)]
         duration: i64,
     },
-    /// p50/p95/p99 of webhook and function handling, from recorded timings.
+    /// p50/p95/p99 of webhook handling (from arrival until merged into the call: the merge
+    /// lag) and of each function, from recorded timings.
     MeasurePerformance {
         /// Hours to look back.
         #[arg(long, default_value_t = 24)]
@@ -282,15 +283,16 @@ pub struct WorkerArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum WorkerAction {
-    /// Live workers (heartbeat in the last 30 s) and what each runs.
+    /// Live workers (heartbeat in the last 30 s), what each runs and any trouble; exit 1 when none is alive or one is in trouble.
     Status,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum QueueCommand {
-    /// Depth, oldest waiting job, failures and throughput per queue.
+    /// Depth, oldest waiting job, failures and throughput per queue, and the webhook merge
+    /// (`retell-webhooks`: deliveries stored but not merged into their calls yet).
     Monitor {
-        /// One queue (emails, sms, slack, sync, default); default: all.
+        /// One queue (emails, sms, slack, sync, default, retell-webhooks); default: all.
         queue: Option<String>,
         /// Also post the summary, with each company's e-mail delivery rate, to Slack.
         #[arg(long)]

@@ -6,6 +6,7 @@
 //! three times), and the duplicates are counted. Merging folds a call's stored events into
 //! `calls` in the order they arrived, call by call.
 
+use crate::jobs::QueueStats;
 use crate::{Db, StoreError, WriteTx, on_pool, on_tx};
 use serde::Serialize;
 
@@ -123,6 +124,24 @@ pub async fn merge_backlog(db: &Db) -> Result<(i64, Option<i64>), StoreError> {
             .fetch_one(pool)
             .await
     })?)
+}
+
+/// The webhook merge seen as a queue (`retell-webhooks` in `askpro queue monitor`):
+/// deliveries waiting, merged and set aside in the last hour, set aside in the last day.
+pub async fn merge_stats(db: &Db, now: i64) -> Result<QueueStats, StoreError> {
+    let sql = "SELECT 'retell-webhooks' AS queue, \
+        COALESCE(SUM(CASE WHEN processed_at IS NULL THEN 1 ELSE 0 END), 0) AS pending, \
+        CAST(0 AS BIGINT) AS running, \
+        COALESCE(SUM(CASE WHEN error IS NOT NULL AND processed_at >= $2 THEN 1 ELSE 0 END), 0) AS dead, \
+        COALESCE(SUM(CASE WHEN error IS NULL AND processed_at >= $1 THEN 1 ELSE 0 END), 0) AS done_last_hour, \
+        COALESCE(SUM(CASE WHEN error IS NOT NULL AND processed_at >= $1 THEN 1 ELSE 0 END), 0) AS failed_attempts_last_hour, \
+        MIN(CASE WHEN processed_at IS NULL THEN received_at END) AS oldest_pending_at \
+        FROM retell_events";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, QueueStats>(sql)
+        .bind(now - 3_600_000)
+        .bind(now - 86_400_000)
+        .fetch_one(pool)
+        .await)?)
 }
 
 /// Takes the turn to merge or import `call_id`: on PostgreSQL a transaction-scoped

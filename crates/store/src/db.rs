@@ -3,7 +3,7 @@
 
 use crate::StoreError;
 use sqlx::Transaction;
-use sqlx::postgres::{PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
@@ -175,8 +175,24 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Db::Sqlite { pool, .. } => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Db::Postgres(pool) => {
+                sqlx::migrate!("./migrations/postgres").run(pool).await?;
+                analyze_unanalyzed(pool).await?;
+            }
         }
+        Ok(())
+    }
+
+    /// Refreshes PostgreSQL's statistics of `tables` after they changed in bulk (a tenant
+    /// applied, calls imported), so the planner need not wait for autovacuum, which may
+    /// be slow to notice or switched off. SQLite plans without statistics: nothing to do.
+    pub async fn analyze(&self, tables: &[&str]) -> Result<(), StoreError> {
+        let Db::Postgres(pool) = self else {
+            return Ok(());
+        };
+        // Table names are this crate's own constants, never input.
+        let sql = format!("ANALYZE {}", tables.join(", "));
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
         Ok(())
     }
 
@@ -219,15 +235,39 @@ impl Db {
     }
 }
 
+/// Tables that were never analysed (a fresh database) get statistics now.
+async fn analyze_unanalyzed(pool: &PgPool) -> Result<(), StoreError> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT quote_ident(relname) FROM pg_stat_user_tables \
+         WHERE last_analyze IS NULL AND last_autoanalyze IS NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    if !tables.is_empty() {
+        let sql = format!("ANALYZE {}", tables.join(", "));
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
+    }
+    Ok(())
+}
+
 fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 async fn pg_pool(url: &str, options: PoolOptions) -> Result<PgPool, StoreError> {
+    let connect = PgConnectOptions::from_str(url)
+        .map_err(|_| StoreError::BadUrl(redact_url(url)))?
+        .application_name("askpro")
+        // Prepared statements live as long as their pooled connection. PostgreSQL's
+        // generic plan for one is fixed after a few runs, so a plan made while a table
+        // was empty (a fresh database) stayed a full scan after it filled, and a busy
+        // server ran several times slower until it restarted. Planning every run with
+        // its parameters and the table as it is now costs microseconds.
+        .options([("plan_cache_mode", "force_custom_plan")]);
     Ok(PgPoolOptions::new()
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
-        .connect(url)
+        .connect_with(connect)
         .await?)
 }
 

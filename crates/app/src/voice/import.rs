@@ -49,6 +49,12 @@ impl App {
             }
             progress(done + 1, listed.len());
         }
+        if report.new + report.updated > 0 {
+            self.db
+                .analyze(&["calls"])
+                .await
+                .map_err(crate::AppError::from)?;
+        }
         Ok(report)
     }
 

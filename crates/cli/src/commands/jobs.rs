@@ -60,7 +60,8 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Live workers; exit code 1 when there is none (nothing would send mail).
+/// Live workers; exit code 1 when there is none (nothing would send mail) or one
+/// reports trouble (its database failed it lately).
 async fn status(global: &Global, app: &App) -> Result<ExitCode> {
     let now = app.now_ms();
     let live = workers::live(&app.db, now - 30_000).await?;
@@ -96,12 +97,22 @@ async fn status(global: &Global, app: &App) -> Result<ExitCode> {
             ],
             &rows,
         );
+        for worker in live.iter().filter(|w| w.trouble.is_some()) {
+            println!(
+                "worker {} is in trouble: {}",
+                worker.id,
+                worker.trouble.as_deref().unwrap_or_default()
+            );
+        }
     }
-    Ok(if live.is_empty() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    // Nothing sends mail, or a worker cannot do its work: worth an operator's look.
+    Ok(
+        if live.is_empty() || live.iter().any(|w| w.trouble.is_some()) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 pub async fn email(global: &Global, command: EmailCommand) -> Result<ExitCode> {

@@ -24,14 +24,24 @@ pub async fn run(global: &Global, command: QueueCommand) -> Result<ExitCode> {
     }
 }
 
+/// The webhook merge, shown beside the job queues: deliveries stored but not merged yet.
+const MERGE_QUEUE: &str = "retell-webhooks";
+
 async fn monitor(global: &Global, queue: Option<String>, notify_slack: bool) -> Result<ExitCode> {
-    if let Some(q) = queue.as_deref().filter(|q| !QUEUES.contains(q)) {
-        bail!("unknown queue `{q}`; queues: {}", QUEUES.join(", "));
+    if let Some(q) = queue
+        .as_deref()
+        .filter(|q| !QUEUES.contains(q) && *q != MERGE_QUEUE)
+    {
+        bail!(
+            "unknown queue `{q}`; queues: {}, {MERGE_QUEUE}",
+            QUEUES.join(", ")
+        );
     }
     let app = super::open_app(global).await?;
     let now = app.now_ms();
-    let stats: Vec<QueueStats> = jobs::stats(&app.db, now)
-        .await?
+    let mut all = jobs::stats(&app.db, now).await?;
+    all.push(askpro_store::calls::merge_stats(&app.db, now).await?);
+    let stats: Vec<QueueStats> = all
         .into_iter()
         .filter(|s| queue.as_deref().is_none_or(|q| s.queue == q))
         .collect();

@@ -44,7 +44,13 @@ fn call(call_id: &str, to: &str, start_ms: i64) -> Value {
 }
 
 /// POSTs `body` signed with `key` at `at_ms`; returns status and body text.
-async fn post_signed(t: &TestApp, path: &str, body: &str, key: &str, at_ms: i64) -> (u16, String) {
+pub(crate) async fn post_signed(
+    t: &TestApp,
+    path: &str,
+    body: &str,
+    key: &str,
+    at_ms: i64,
+) -> (u16, String) {
     let response = t
         .client
         .post(t.url(path))

@@ -470,6 +470,28 @@ async fn paused_webhooks_are_stored_then_merged_in_order_and_measured() {
             .len(),
         2
     );
+    // The backlog shows beside the job queues and in the metrics.
+    let monitor = askpro(
+        &t,
+        &retell,
+        RETELL_KEY,
+        &["--json", "queue", "monitor", "retell-webhooks"],
+    )
+    .await;
+    let queues: Value = serde_json::from_slice(&monitor.stdout).unwrap();
+    assert_eq!(queues[0]["queue"], "retell-webhooks", "{queues}");
+    assert_eq!(queues[0]["pending"], 2, "{queues}");
+    t.app.clock.advance(jiff::SignedDuration::from_secs(30));
+    let metrics = t.client.get(t.url("/metrics")).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains("askpro_retell_events_waiting 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("askpro_retell_merge_lag_seconds 30\n"),
+        "{metrics}"
+    );
     let resumed = json_of(
         &askpro(
             &t,

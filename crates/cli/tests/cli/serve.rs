@@ -72,6 +72,81 @@ async fn serve_answers_with_the_admin_token_and_stops_on_sigterm() {
     );
 }
 
+#[tokio::test]
+async fn sigterm_ends_the_server_within_its_shutdown_timeout_even_with_a_mail_stuck_in_smtp() {
+    // An SMTP server that takes the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let smtp = format!("smtp://{}", silent.local_addr().unwrap());
+    let (accepted_tx, accepted) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().map_while(Result::ok) {
+            held.push(stream);
+            let _ = accepted_tx.send(());
+        }
+    });
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    askpro(&db.url, &["tenant", "apply", &example_path()]);
+    let mut child = crate::askpro_command()
+        .args([
+            "--database-url",
+            &db.url,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--shutdown-timeout", "2"])
+        .env("ASKPRO_ADMIN_TOKEN", "serve-test-token")
+        .env("ASKPRO_SMTP_PRIMARY_URL", &smtp)
+        .env("ASKPRO_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("askpro serve starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut child = KillOnDrop(child);
+    let addr = logged_address(lines.by_ref()).expect("the server logs its address");
+    let mut booking = crate::common::booking("anna", "2026-12-01T09:00:00+01:00");
+    booking["customer"]["email"] = serde_json::json!("eva@example.org");
+    let booked = reqwest::Client::new()
+        .post(format!(
+            "http://{addr}/api/v1/companies/salon-sonnenschein/appointments"
+        ))
+        .bearer_auth("serve-test-token")
+        .json(&booking)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(booked.status(), 201);
+    // The worker is now waiting for the silent server's greeting.
+    accepted
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the worker connects to the SMTP server");
+    let started = std::time::Instant::now();
+    let pid = child.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.0.wait().unwrap();
+    let took = started.elapsed();
+    assert!(status.success(), "exits 0 after the timeout, got {status}");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "a 2 s shutdown timeout, but it took {took:?}"
+    );
+    let log: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("claimed jobs return when their lease ends")),
+        "{log:#?}"
+    );
+}
+
 /// Stops the server even when an assertion fails first.
 struct KillOnDrop(std::process::Child);
 

@@ -163,12 +163,31 @@ pub struct TestApp {
 impl TestApp {
     /// `None` when the backend is not available (PostgreSQL without its URL).
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let app = App::with_clock(db.connect().await, frozen_clock());
+        Some(TestApp::serve(app, db, backend).await)
+    }
+
+    /// The same with a requests' and a background pool of these sizes, as `serve` has.
+    pub async fn spawn_with_pools(
+        backend: Backend,
+        requests: askpro_store::PoolOptions,
+        background: askpro_store::PoolOptions,
+    ) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let (front, back) = Db::connect_split(&db.url, requests, background)
+            .await
+            .expect("connect to test database");
+        front.migrate().await.expect("migrate test database");
+        let app = App::with_clock(front, frozen_clock()).with_background_db(back);
+        Some(TestApp::serve(app, db, backend).await)
+    }
+
+    async fn serve(app: App, db: TestDb, backend: Backend) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("ASKPRO_TEST_LOG"))
             .with_test_writer()
             .try_init();
-        let db = TestDb::new(backend).await?;
-        let app = App::with_clock(db.connect().await, frozen_clock());
         apply(&app, EXAMPLE).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -197,14 +216,14 @@ impl TestApp {
             .pool_max_idle_per_host(200)
             .build()
             .expect("client");
-        Some(TestApp {
+        TestApp {
             base,
             client,
             app,
             db,
             backend,
             _loops: loops,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
