@@ -38,6 +38,11 @@ $bin --database-url "$db" serve --listen "127.0.0.1:$port" 2>"$work/server.log" 
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; cleanup_db; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+if ! kill -0 $server 2>/dev/null; then
+    echo "the server did not start (is port $port taken? set ASKPRO_BUSY_PORT):" >&2
+    cat "$work/server.log" >&2
+    exit 1
+fi
 
 status=0
 target/release/examples/busyhour --base "http://127.0.0.1:$port" --mode "$mode" \

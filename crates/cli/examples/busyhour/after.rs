@@ -16,21 +16,10 @@ async fn scalar(db: &Db, sql: &str) -> i64 {
 
 /// Deliveries stored but not merged yet, and the age of the oldest.
 async fn pending(db: &Db) -> (i64, i64) {
-    let count = scalar(
-        db,
-        "SELECT COUNT(*) FROM retell_events WHERE processed_at IS NULL",
-    )
-    .await;
-    let oldest = scalar(
-        db,
-        "SELECT COALESCE(MIN(received_at), 0) FROM retell_events WHERE processed_at IS NULL",
-    )
-    .await;
-    let lag = if count == 0 {
-        0
-    } else {
-        jiff::Timestamp::now().as_millisecond() - oldest
-    };
+    let (count, oldest) = askpro_store::calls::merge_backlog(db)
+        .await
+        .expect("merge backlog");
+    let lag = oldest.map_or(0, |at| jiff::Timestamp::now().as_millisecond() - at);
     (count, lag)
 }
 
