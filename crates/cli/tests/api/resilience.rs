@@ -134,3 +134,70 @@ async fn the_merger_and_the_worker_go_on_after_postgresql_ends_their_connections
     let summary = worker.await.unwrap();
     assert_eq!(summary.done, 2, "the worker lived through it");
 }
+
+crate::on_both_databases!(a_worker_in_trouble_says_so_in_its_heartbeat_and_recovers);
+
+async fn rename_jobs_table(t: &TestApp, from: &str, to: &str) {
+    let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+    askpro_store::on_pool!(&t.app.db, |pool| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .unwrap();
+}
+
+async fn trouble_of(t: &TestApp, id: &str) -> Option<String> {
+    let live = askpro_store::workers::live(&t.app.db, 0).await.unwrap();
+    live.into_iter()
+        .find(|w| w.id == id)
+        .and_then(|w| w.trouble)
+}
+
+async fn a_worker_in_trouble_says_so_in_its_heartbeat_and_recovers(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let config = askpro_worker::WorkerConfig {
+        queues: vec!["emails".into()],
+        poll: Duration::from_millis(20),
+        heartbeat: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let registry = askpro_app::notify::registry(&t.app);
+    let worker =
+        askpro_worker::Worker::new(t.app.db.clone(), t.app.clock.clone(), registry, config);
+    let id = worker.id.clone();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    eventually("the worker registers", async || {
+        let live = askpro_store::workers::live(&t.app.db, 0).await.unwrap();
+        live.iter().any(|w| w.id == id)
+    })
+    .await;
+    // The queue's table is away (as if the database lost it for a while): every round fails.
+    rename_jobs_table(&t, "jobs", "jobs_away").await;
+    eventually("the heartbeat reports the trouble", async || {
+        trouble_of(&t, &id).await.is_some()
+    })
+    .await;
+    let trouble = trouble_of(&t, &id).await.unwrap();
+    assert!(trouble.contains("failure"), "{trouble}");
+    rename_jobs_table(&t, "jobs_away", "jobs").await;
+    eventually("the trouble clears once rounds succeed", async || {
+        trouble_of(&t, &id).await.is_none()
+    })
+    .await;
+    // And it works again: a booking's confirmation is sent.
+    let mut body = booking("anna", "2026-12-01T09:00:00+01:00");
+    body["customer"]["email"] = json!("eva@example.org");
+    assert_eq!(t.post("/appointments", body).await.0, 201);
+    eventually("the confirmation after the trouble", async || {
+        emails::recent(&t.app.db, None, 5)
+            .await
+            .map_or(0, |m| m.len())
+            == 1
+    })
+    .await;
+    stop.send(true).unwrap();
+    running.await.unwrap();
+}

@@ -213,3 +213,31 @@ fn logged_address(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> 
             .map(str::to_owned)
     })
 }
+
+#[test]
+fn pool_settings_that_make_no_sense_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("askpro.db").display());
+    let serve = |name: &str, value: &str| {
+        crate::askpro_command()
+            .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+            .env(name, value)
+            .env("ASKPRO_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let words = serve("ASKPRO_DB_POOL_SIZE", "many");
+    assert!(!words.status.success());
+    assert!(
+        crate::stderr(&words).contains("ASKPRO_DB_POOL_SIZE: `many` is not a whole number"),
+        "{}",
+        crate::stderr(&words)
+    );
+    let too_short = serve("ASKPRO_DB_ACQUIRE_TIMEOUT_MS", "5");
+    assert!(!too_short.status.success());
+    assert!(
+        crate::stderr(&too_short).contains("5 is out of range 10..=60000"),
+        "{}",
+        crate::stderr(&too_short)
+    );
+}
