@@ -71,7 +71,7 @@ impl App {
         };
         audit::record(&mut tx, &entry, now).await?;
         tx.commit().await?;
-        self.db.analyze(&TENANT_TABLES).await?;
+        self.db.analyze(&TENANT_TABLES).await;
         let revision = tenants::find_company(&self.db, &slug)
             .await?
             .map_or(1, |(_, r)| r);

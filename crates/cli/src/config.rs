@@ -35,7 +35,8 @@ pub struct FileConfig {
 pub struct DatabaseSection {
     /// Connections for requests (default 20).
     pub pool_size: Option<u32>,
-    /// Connections of the background loops: webhook merging, jobs, schedules (default 4).
+    /// Connections of the background loops: webhook merging, jobs, schedules (default 4,
+    /// at least 2).
     pub background_pool_size: Option<u32>,
     /// How long a request waits for a connection before it is answered 503 (default 2000).
     pub acquire_timeout_ms: Option<u64>,
@@ -68,7 +69,8 @@ pub fn pools(file: &FileConfig) -> Result<(askpro_store::PoolOptions, askpro_sto
     let background = number(
         "ASKPRO_DB_BACKGROUND_POOL_SIZE",
         db.background_pool_size.map(u64::from),
-        1..=100,
+        // The merger's transaction and a concurrent lookup may need two at once.
+        2..=100,
     )?;
     let wait = number(
         "ASKPRO_DB_ACQUIRE_TIMEOUT_MS",

@@ -50,14 +50,21 @@ impl ClockStart {
 /// `±N` followed by one unit: d, h, m (minutes), s, ms.
 fn parse_shift(raw: &str) -> Result<i64, String> {
     let (sign, rest) = raw.split_at(1);
-    let digits = rest.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = &rest[digits.len()..];
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, unit) = rest.split_at(digits_end);
     let unit_ms: i64 = match unit {
         "d" => 86_400_000,
         "h" => 3_600_000,
         "m" | "min" => 60_000,
         "s" => 1_000,
         "ms" => 1,
+        _ if digits.is_empty() => {
+            return Err(format!(
+                "`{raw}`: a shift is a whole number with a unit, e.g. +3d"
+            ));
+        }
         _ => {
             return Err(format!(
                 "`{raw}`: a shift ends in d, h, m, s or ms, e.g. +3d"
@@ -69,7 +76,7 @@ fn parse_shift(raw: &str) -> Result<i64, String> {
         .map_err(|_| format!("`{raw}`: a shift is a whole number with a unit, e.g. +3d"))?;
     let ms = amount
         .checked_mul(unit_ms)
-        .filter(|ms| ms.abs() <= 1_000 * 365 * 86_400_000)
+        .filter(|ms| *ms <= 1_000 * 365 * 86_400_000)
         .ok_or_else(|| format!("`{raw}`: a shift of more than a thousand years"))?;
     Ok(if sign == "-" { -ms } else { ms })
 }

@@ -116,6 +116,26 @@ pub async fn waiting_events_of_call(
     .await)?)
 }
 
+/// The company of a stored call; `None` when the call is unknown or has none.
+pub async fn call_company(db: &Db, call_id: &str) -> Result<Option<String>, StoreError> {
+    let sql = "SELECT company_id FROM calls WHERE call_id = $1";
+    let found: Option<Option<String>> = on_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(call_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(found.flatten())
+}
+
+/// The raw body of a call's oldest delivery that waits to be merged.
+pub async fn oldest_waiting_body(db: &Db, call_id: &str) -> Result<Option<String>, StoreError> {
+    let sql = "SELECT body FROM retell_events WHERE call_id = $1 AND processed_at IS NULL \
+        ORDER BY seq LIMIT 1";
+    Ok(on_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(call_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
 /// How many deliveries wait to be merged, and when the oldest arrived.
 pub async fn merge_backlog(db: &Db) -> Result<(i64, Option<i64>), StoreError> {
     let sql = "SELECT COUNT(*), MIN(received_at) FROM retell_events WHERE processed_at IS NULL";
@@ -148,44 +168,74 @@ pub async fn merge_stats(db: &Db, now: i64) -> Result<QueueStats, StoreError> {
 /// lock per call, so several servers merge different calls at once and never the same
 /// call twice. With `wait` false it does not wait: false when another process holds it.
 /// SQLite has one writer anyway.
+///
+/// Servers before per-call merging held the one lock `(1002, 0)` to merge anything;
+/// taking it shared keeps a newer server from merging alongside an older one while both
+/// run during an upgrade, and costs nothing once the older ones are gone.
 pub async fn lock_call(tx: &mut WriteTx, call_id: &str, wait: bool) -> Result<bool, StoreError> {
     let WriteTx::Postgres(tx) = tx else {
         return Ok(true);
     };
-    if wait {
-        sqlx::query("SELECT pg_advisory_xact_lock(1002, hashtext($1))")
-            .bind(call_id)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(true);
-    }
-    Ok(
-        sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_xact_lock(1002, hashtext($1))")
-            .bind(call_id)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
+    let sql = if wait {
+        "SELECT pg_advisory_xact_lock_shared(1002, 0) IS NOT NULL \
+         AND pg_advisory_xact_lock(1002, hashtext($1)) IS NOT NULL"
+    } else {
+        "SELECT pg_try_advisory_xact_lock_shared(1002, 0) \
+         AND pg_try_advisory_xact_lock(1002, hashtext($1))"
+    };
+    Ok(sqlx::query_scalar::<_, bool>(sql)
+        .bind(call_id)
+        .fetch_one(&mut **tx)
+        .await?)
 }
 
-/// Marks a call's waiting deliveries up to `seq` merged at `at`; each delivery's
-/// handling time is how long it waited. With `error`, they are set aside unmerged.
+/// Marks the deliveries `seqs` of a call merged at `at`; each one's handling time is how
+/// long it waited. With `error`, they are set aside unmerged. Only the rows read count:
+/// on PostgreSQL a delivery with a lower number can commit after the merge read the
+/// call's waiting ones (numbers are handed out at insert, not at commit), and it must wait
+/// for the next merge rather than be marked without being merged. SQLite's inserts and
+/// merges share one writer, so there the range of numbers is exactly the rows read.
 pub async fn mark_merged(
     tx: &mut WriteTx,
     call_id: &str,
-    up_to_seq: i64,
+    seqs: &[i64],
     at: i64,
     error: Option<&str>,
 ) -> Result<u64, StoreError> {
-    let sql = "UPDATE retell_events SET processed_at = $3, handling_ms = $3 - received_at, error = $4 \
-        WHERE call_id = $1 AND seq <= $2 AND processed_at IS NULL";
-    Ok(on_tx!(tx, |conn| sqlx::query(sql)
-        .bind(call_id)
-        .bind(up_to_seq)
-        .bind(at)
-        .bind(error)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?)
+    let (Some(first), Some(last)) = (seqs.iter().min(), seqs.iter().max()) else {
+        return Ok(0);
+    };
+    let set =
+        "UPDATE retell_events SET processed_at = $3, handling_ms = $3 - received_at, error = $4";
+    let done = match tx {
+        WriteTx::Postgres(tx) => {
+            let sql =
+                format!("{set} WHERE call_id = $1 AND seq = ANY($2) AND processed_at IS NULL");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(call_id)
+                .bind(seqs)
+                .bind(at)
+                .bind(error)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        }
+        WriteTx::Sqlite { tx, .. } => {
+            let sql = format!(
+                "{set} WHERE call_id = $1 AND seq >= $2 AND seq <= $5 AND processed_at IS NULL"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(call_id)
+                .bind(first)
+                .bind(at)
+                .bind(error)
+                .bind(last)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        }
+    };
+    Ok(done)
 }
 
 /// A call as stored: the merged call object plus the fields worth querying.

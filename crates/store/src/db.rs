@@ -177,7 +177,9 @@ impl Db {
             Db::Sqlite { pool, .. } => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => {
                 sqlx::migrate!("./migrations/postgres").run(pool).await?;
-                analyze_unanalyzed(pool).await?;
+                if let Err(error) = analyze_unanalyzed(pool).await {
+                    tracing::warn!(%error, "could not analyse the fresh tables; PostgreSQL will plan without statistics until autovacuum has them");
+                }
             }
         }
         Ok(())
@@ -186,14 +188,16 @@ impl Db {
     /// Refreshes PostgreSQL's statistics of `tables` after they changed in bulk (a tenant
     /// applied, calls imported), so the planner need not wait for autovacuum, which may
     /// be slow to notice or switched off. SQLite plans without statistics: nothing to do.
-    pub async fn analyze(&self, tables: &[&str]) -> Result<(), StoreError> {
+    /// Best effort: the change is committed either way, so a failure is only logged.
+    pub async fn analyze(&self, tables: &[&str]) {
         let Db::Postgres(pool) = self else {
-            return Ok(());
+            return;
         };
         // Table names are this crate's own constants, never input.
         let sql = format!("ANALYZE {}", tables.join(", "));
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
-        Ok(())
+        if let Err(error) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await {
+            tracing::warn!(%error, tables = %tables.join(","), "could not refresh the statistics; autovacuum will");
+        }
     }
 
     /// Starts a write transaction. On SQLite it takes the process-wide write lock and
@@ -235,11 +239,11 @@ impl Db {
     }
 }
 
-/// Tables that were never analysed (a fresh database) get statistics now.
+/// AskPro's tables that were never analysed (a fresh database) get statistics now.
 async fn analyze_unanalyzed(pool: &PgPool) -> Result<(), StoreError> {
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT quote_ident(relname) FROM pg_stat_user_tables \
-         WHERE last_analyze IS NULL AND last_autoanalyze IS NULL",
+        "SELECT quote_ident(schemaname) || '.' || quote_ident(relname) FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema() AND last_analyze IS NULL AND last_autoanalyze IS NULL",
     )
     .fetch_all(pool)
     .await?;

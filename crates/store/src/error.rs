@@ -47,11 +47,11 @@ impl From<sqlx::Error> for StoreError {
                 ),
                 sqlx::Error::PoolClosed => StoreError::Unavailable("the pool is closed".into()),
                 sqlx::Error::Io(e) => StoreError::Unavailable(format!("connection: {e}")),
-                sqlx::Error::Tls(e) => StoreError::Unavailable(format!("TLS: {e}")),
                 sqlx::Error::WorkerCrashed => {
                     StoreError::Unavailable("the connection's worker stopped".into())
                 }
-                sqlx::Error::Protocol(e) => StoreError::Unavailable(format!("protocol: {e}")),
+                // TLS and protocol errors are configuration faults or bugs: they must fail
+                // loudly, not be retried forever.
                 other => StoreError::Database(other),
             };
         };
@@ -75,16 +75,28 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// PostgreSQL shutting down, starting up or out of connections (class 57P, 53300,
-/// 08xxx), or SQLite busy or locked after its busy timeout (codes 5 and 6).
+/// A database that cannot serve now, told apart per driver: PostgreSQL shutting down or
+/// starting (57P…), out of connections (53300), a broken connection (08…), a statement
+/// cancelled by its timeout (57014) or a lock not available (55P03); SQLite busy or
+/// locked after its busy timeout (primary result codes 5 and 6).
 fn is_unavailable(error: &dyn DatabaseError) -> bool {
-    let code = error.code();
-    let code = code.as_deref().unwrap_or_default();
-    if let Ok(sqlite) = code.parse::<i64>() {
-        // Extended result codes keep the primary code in the low byte.
-        return matches!(sqlite & 0xff, 5 | 6);
+    if let Some(pg) = error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        let code = pg.code();
+        return code.starts_with("57P")
+            || code.starts_with("08")
+            || matches!(code, "53300" | "57014" | "55P03");
     }
-    code.starts_with("57P") || code.starts_with("08") || code == "53300"
+    if error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        let code = error.code();
+        // Extended result codes keep the primary code in the low byte.
+        return code
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6));
+    }
+    false
 }
 
 /// PostgreSQL's exclusion violation (23P01), or the SQLite trigger's `RAISE(ABORT, …)`.

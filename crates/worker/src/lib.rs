@@ -13,7 +13,7 @@ mod trouble;
 
 pub use backoff::backoff_ms;
 pub use handler::{Handler, HandlerFuture, JobError, Registry};
-pub use run::{JOB_DEAD_ALERT, ReloadHook, Worker, WorkerConfig, WorkerSummary};
+pub use run::{JOB_DEAD_ALERT, ReloadHook, TroubleHook, Worker, WorkerConfig, WorkerSummary};
 pub use trouble::{Trouble, stopping};
 
 /// The named queues.

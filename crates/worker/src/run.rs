@@ -50,6 +50,10 @@ pub struct WorkerSummary {
 /// What a worker calls to drop its caches when `askpro queue restart` asks.
 pub type ReloadHook = Arc<dyn Fn() + Send + Sync>;
 
+/// What a worker calls when its trouble starts or goes on (`Some(description)`) and when
+/// it ends (`None`), e.g. to show it in `/healthz`.
+pub type TroubleHook = Arc<dyn Fn(Option<String>) + Send + Sync>;
+
 pub struct Worker {
     pub id: String,
     db: Db,
@@ -62,6 +66,7 @@ pub struct Worker {
     /// The newest reload request this worker has honoured (its start counts as one).
     reloaded_at: i64,
     on_reload: Option<ReloadHook>,
+    on_trouble: Option<TroubleHook>,
     registered: bool,
     trouble: Trouble,
 }
@@ -78,6 +83,7 @@ impl Worker {
             summary: WorkerSummary::default(),
             last_beat: Instant::now(),
             on_reload: None,
+            on_trouble: None,
             registered: false,
             trouble: Trouble::default(),
         }
@@ -86,6 +92,12 @@ impl Worker {
     /// Calls `hook` whenever an operator asks the workers to reload (`queue restart`).
     pub fn with_reload(mut self, hook: ReloadHook) -> Worker {
         self.on_reload = Some(hook);
+        self
+    }
+
+    /// Calls `hook` when trouble starts, goes on and ends.
+    pub fn with_trouble_hook(mut self, hook: TroubleHook) -> Worker {
+        self.on_trouble = Some(hook);
         self
     }
 
@@ -112,11 +124,15 @@ impl Worker {
             self.registered = true;
         }
         let worked = self.round(stop).await?;
-        // After trouble, beat at once so that `worker status` stops showing it.
-        let recovered = self.trouble.is_troubled();
-        self.beat(None, recovered).await?;
-        if recovered && self.trouble.recovered() {
+        if self.trouble.recovered() {
+            // Beat at once, without the trouble, so that `worker status` stops showing it.
+            self.beat(None, true).await?;
+            if let Some(hook) = &self.on_trouble {
+                hook(None);
+            }
             tracing::info!(worker = %self.id, "worker reaches the database again");
+        } else {
+            self.beat(None, false).await?;
         }
         Ok(worked)
     }
@@ -125,6 +141,9 @@ impl Worker {
     /// long to wait before the next try.
     async fn troubled(&mut self, error: &StoreError) -> Duration {
         let pause = self.trouble.failed(error);
+        if let Some(hook) = &self.on_trouble {
+            hook(self.trouble.describe());
+        }
         tracing::warn!(worker = %self.id, %error, retry_in_ms = pause.as_millis() as u64, "worker could not work; trying again");
         if self.registered {
             let _ = self.beat(None, true).await;

@@ -49,14 +49,18 @@ pub fn start(app: &App, loops: Loops) -> Running {
         tasks.push(("scheduler", tokio::spawn(task)));
     }
     if let Some(config) = loops.worker {
-        let reload = app.clone();
+        let (reload, health) = (app.clone(), app.health.clone());
         let worker = askpro_worker::Worker::new(
             app.db.clone(),
             app.clock.clone(),
             crate::notify::registry(&app),
             config,
         )
-        .with_reload(std::sync::Arc::new(move || reload.reload()));
+        .with_reload(std::sync::Arc::new(move || reload.reload()))
+        .with_trouble_hook(std::sync::Arc::new(move |trouble| match trouble {
+            Some(problem) => health.troubled("worker", problem),
+            None => health.fine("worker"),
+        }));
         let stopped = stopped.clone();
         tasks.push((
             "worker",

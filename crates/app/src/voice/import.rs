@@ -50,16 +50,22 @@ impl App {
             progress(done + 1, listed.len());
         }
         if report.new + report.updated > 0 {
-            self.db
-                .analyze(&["calls"])
-                .await
-                .map_err(crate::AppError::from)?;
+            self.db.analyze(&["calls"]).await;
         }
         Ok(report)
     }
 
     async fn import_call(&self, call: &Value) -> Result<Imported, VoiceError> {
         let call_id = call["call_id"].as_str().unwrap_or_default();
+        // Looked up before the transaction, which must not wait for a second connection.
+        let text = |k: &str| call[k].as_str().map(str::to_owned);
+        let (company_id, branch_slug) = self
+            .owner_of_call(text("to_number"), text("agent_id"))
+            .await?;
+        let owner = super::merger::Owner {
+            company_id,
+            branch_slug,
+        };
         let mut tx = self.db.begin_write().await.map_err(crate::AppError::from)?;
         // Merging a call takes moments: waiting for its lock is short.
         calls::lock_call(&mut tx, call_id, true)
@@ -69,7 +75,7 @@ impl App {
             .await
             .map_err(crate::AppError::from)?;
         let known_data = known.as_ref().map(|k| k.data.clone());
-        let row = self.merged_row(known, "imported", call).await?;
+        let row = self.merged_row(known, "imported", call, &owner);
         let outcome = match known_data {
             None => Imported::New,
             Some(data) if data == row.data => return Ok(Imported::Unchanged),

@@ -44,9 +44,14 @@ impl App {
             let mut progress = 0;
             let mut busy = 0;
             for call_id in &waiting {
-                match self.merge_call_events(call_id).await? {
-                    Some(merged) => progress += merged,
-                    None => busy += 1,
+                match self.merge_call_events(call_id).await {
+                    Ok(Some(merged)) => progress += merged,
+                    Ok(None) => busy += 1,
+                    // The database is busy or away: the whole round waits and tries again.
+                    Err(error) if error.is_transient() => return Err(error),
+                    // A fault of this call alone (a bug, data the schema refuses) must not
+                    // stall every other call: its deliveries are set aside, bodies kept.
+                    Err(error) => progress += self.set_aside(call_id, &error).await?,
                 }
             }
             report.merged += progress;
@@ -58,34 +63,24 @@ impl App {
     }
 
     /// Merges the waiting deliveries of one call: how many, or `None` when another
-    /// process holds the call.
+    /// process holds the call. Who owns the call is looked up before the transaction, so
+    /// the transaction (on SQLite: the write turn) never waits for a second connection.
     async fn merge_call_events(&self, call_id: &str) -> Result<Option<u64>> {
+        let owner = self.owner_before_merge(call_id).await?;
         let mut tx = self.db.begin_write().await?;
         if !calls::lock_call(&mut tx, call_id, false).await? {
             return Ok(None);
         }
         let events = calls::waiting_events_of_call(&mut tx, call_id, EVENTS_PER_CALL).await?;
-        let Some(last) = events.last() else {
+        if events.is_empty() {
             return Ok(Some(0));
-        };
-        let up_to = last.seq;
+        }
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
         let known = calls::get_call(&mut tx, call_id).await?;
         let now = self.now_ms();
-        let folded = self.folded_row(known, &events).await;
-        let row = match folded {
-            Ok(row) => row,
-            Err(error) if !error.is_transient() => {
-                // Deliveries that cannot be merged must not hold up the call's later ones
-                // forever: they are set aside with the error, their raw bodies kept.
-                tracing::error!(call_id, %error, deliveries = events.len(), "Retell deliveries could not be merged; set aside with their raw bodies");
-                calls::mark_merged(&mut tx, call_id, up_to, now, Some(&error.to_string())).await?;
-                tx.commit().await?;
-                return Ok(Some(0));
-            }
-            Err(error) => return Err(error),
-        };
+        let row = self.folded_row(known, &events, &owner)?;
         calls::save_call(&mut tx, &row).await?;
-        let merged = calls::mark_merged(&mut tx, call_id, up_to, now, None).await?;
+        let merged = calls::mark_merged(&mut tx, call_id, &seqs, now, None).await?;
         if let Some(latest) = events
             .iter()
             .rev()
@@ -99,9 +94,47 @@ impl App {
         Ok(Some(merged))
     }
 
+    /// The owner a call gets if it has none yet: looked up from its oldest waiting
+    /// delivery's numbers. Empty when it has one (the merge keeps it).
+    async fn owner_before_merge(&self, call_id: &str) -> Result<Owner> {
+        if calls::call_company(&self.db, call_id).await?.is_some() {
+            return Ok(Owner::default());
+        }
+        let Some(body) = calls::oldest_waiting_body(&self.db, call_id).await? else {
+            return Ok(Owner::default());
+        };
+        let call = &serde_json::from_str::<Value>(&body).unwrap_or(Value::Null)["call"];
+        let text = |k: &str| call[k].as_str().map(str::to_owned);
+        let (company_id, branch_slug) = self
+            .owner_of_call(text("to_number"), text("agent_id"))
+            .await?;
+        Ok(Owner {
+            company_id,
+            branch_slug,
+        })
+    }
+
+    /// Sets a call's waiting deliveries aside with the error that kept them from being
+    /// merged, in a transaction of its own; how many.
+    async fn set_aside(&self, call_id: &str, error: &crate::AppError) -> Result<u64> {
+        let mut tx = self.db.begin_write().await?;
+        let events = calls::waiting_events_of_call(&mut tx, call_id, EVENTS_PER_CALL).await?;
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+        let text = error.to_string();
+        let set = calls::mark_merged(&mut tx, call_id, &seqs, self.now_ms(), Some(&text)).await?;
+        tx.commit().await?;
+        tracing::error!(call_id, error = %text, deliveries = set, "Retell deliveries could not be merged; set aside with their raw bodies");
+        Ok(set)
+    }
+
     /// The call after all of `events`, in order. A transcript update directly followed
     /// by another says nothing the next one does not say again, so it is skipped.
-    async fn folded_row(&self, mut known: Option<CallRow>, events: &[EventRow]) -> Result<CallRow> {
+    fn folded_row(
+        &self,
+        mut known: Option<CallRow>,
+        events: &[EventRow],
+        owner: &Owner,
+    ) -> Result<CallRow> {
         let mut row = None;
         for (index, event) in events.iter().enumerate() {
             let superseded = event.event == "transcript_updated"
@@ -112,9 +145,7 @@ impl App {
                 continue;
             }
             let body: Value = serde_json::from_str(&event.body).unwrap_or(Value::Null);
-            let merged = self
-                .merged_row(known.take(), &event.event, &body["call"])
-                .await?;
+            let merged = self.merged_row(known.take(), &event.event, &body["call"], owner);
             known = Some(merged.clone());
             row = Some(merged);
         }
@@ -127,13 +158,15 @@ impl App {
         Ok(self.merge_waiting().await?.merged as usize)
     }
 
-    /// The stored call after one more event (or import) about it.
-    pub(crate) async fn merged_row(
+    /// The stored call after one more event (or import) about it. A call that has no
+    /// company yet gets `owner`, which the caller looked up before its transaction.
+    pub(crate) fn merged_row(
         &self,
         known: Option<CallRow>,
         event: &str,
         incoming: &Value,
-    ) -> Result<CallRow> {
+        owner: &Owner,
+    ) -> CallRow {
         let now = self.now_ms();
         // Text columns reach PostgreSQL, which refuses NUL characters.
         let incoming = &super::functions::without_nul(incoming);
@@ -146,13 +179,10 @@ impl App {
         let number = |k: &str| data[k].as_i64();
         let (company_id, branch_slug) = match known.as_ref().filter(|k| k.company_id.is_some()) {
             Some(k) => (k.company_id.clone(), k.branch_slug.clone()),
-            None => {
-                self.owner_of_call(text("to_number"), text("agent_id"))
-                    .await?
-            }
+            None => (owner.company_id.clone(), owner.branch_slug.clone()),
         };
         let analysis = &data["call_analysis"];
-        Ok(CallRow {
+        CallRow {
             call_id: text("call_id").unwrap_or_default(),
             company_id,
             branch_slug,
@@ -178,6 +208,13 @@ impl App {
             },
             created_at: known.as_ref().map_or(now, |k| k.created_at),
             updated_at: now,
-        })
+        }
     }
+}
+
+/// Which company (id) and branch a call belongs to, as far as known.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Owner {
+    pub company_id: Option<String>,
+    pub branch_slug: Option<String>,
 }

@@ -10,6 +10,7 @@ mod bad_input;
 mod busy;
 mod concurrency;
 mod jobs;
+mod merging;
 mod notifications;
 mod resilience;
 mod retell;

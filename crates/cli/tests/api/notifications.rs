@@ -176,7 +176,8 @@ async fn reminders_follow_moves_and_die_with_cancellations(backend: Backend) {
     assert!(late["id"].is_string(), "{late}");
     clock_reaches(&t, "2026-12-03T10:30");
     let before = mails(&t).await.len();
-    work_until(&t, before + 2, Duration::from_secs(3)).await;
+    work_until(&t, before + 1, Duration::from_secs(10)).await;
+    work_until(&t, before + 2, Duration::from_millis(500)).await;
     let sent: Vec<String> = mails(&t).await[before..]
         .iter()
         .map(|m| m.kind.clone())

@@ -173,6 +173,8 @@ async fn fake_retell(webhook_url: &str) -> (String, Shared) {
 async fn askpro(t: &TestApp, retell: &str, key: &str, args: &[&str]) -> Output {
     let mut command = crate::askpro_command();
     command
+        // On the clock of the server it talks to, which tests move by hand.
+        .env("ASKPRO_NOW", t.app.now().to_string())
         .arg("--database-url")
         .arg(&t.db.url)
         .args(args)
