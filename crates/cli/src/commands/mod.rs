@@ -156,6 +156,10 @@ fn init_logging(is_server: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // When whoever read the log goes away (a closed pipe), a failed log line must not
+        // be reported with `eprintln!`, which panics on that same closed pipe and took
+        // the whole server down with it.
+        .log_internal_errors(false)
         .try_init();
 }
 

@@ -241,3 +241,43 @@ fn pool_settings_that_make_no_sense_are_refused_by_name() {
         crate::stderr(&too_short)
     );
 }
+
+#[tokio::test]
+async fn the_server_keeps_serving_when_whoever_read_its_log_goes_away() {
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    askpro(&db.url, &["tenant", "apply", &example_path()]);
+    let mut child = crate::askpro_command()
+        .args([
+            "--database-url",
+            &db.url,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("ASKPRO_ADMIN_TOKEN", "serve-test-token")
+        // Every request writes a log line.
+        .env("ASKPRO_LOG", "debug")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("askpro serve starts");
+    let stderr = child.stderr.take().unwrap();
+    let child = KillOnDrop(child);
+    let addr = logged_address(&mut BufReader::new(stderr).lines()).expect("address");
+    // The reader is gone now: the log pipe is closed.
+    let client = reqwest::Client::new();
+    let url = format!(
+        "http://{addr}/api/v1/companies/salon-sonnenschein/availability?service=foehnen&days=1"
+    );
+    for _ in 0..5 {
+        let response = client
+            .get(&url)
+            .bearer_auth("serve-test-token")
+            .send()
+            .await
+            .expect("the server still answers");
+        assert_eq!(response.status(), 200);
+    }
+    drop(child);
+}
