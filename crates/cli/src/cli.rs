@@ -259,7 +259,7 @@ pub struct ServeArgs {
     pub no_worker: bool,
     /// Seconds from SIGTERM to exit at most: requests in flight and the job in hand get
     /// this long; what is still pending then was stored and is picked up later.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_timeout: u64,
     #[command(flatten)]
     pub now: NowArg,
@@ -275,7 +275,7 @@ pub struct WorkerArgs {
     pub queues: Vec<String>,
     /// Seconds from SIGTERM to exit at most: the job in hand gets this long to finish;
     /// if it does not, its claim returns to the queue when the lease ends.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_timeout: u64,
     #[command(flatten)]
     pub now: NowArg,
