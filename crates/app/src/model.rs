@@ -109,6 +109,25 @@ impl CompanyModel {
         staff.into_iter()
     }
 
+    /// The Cal.com event type and host of this service and staff member, when the
+    /// company keeps its calendar in Cal.com and both are mapped.
+    pub fn calcom_pair<'a>(
+        &self,
+        service: &'a Service,
+        staff: &'a Staff,
+    ) -> Option<(i64, &'a str)> {
+        self.tenant().calcom.as_ref()?;
+        Some((
+            service.calcom_event_type_id?,
+            staff.calcom_username.as_deref()?,
+        ))
+    }
+
+    /// Whether appointments of this service and staff member live in Cal.com too.
+    pub fn calcom_mapped(&self, service: &Service, staff: &Staff) -> bool {
+        self.calcom_pair(service, staff).is_some()
+    }
+
     pub fn ids(&self) -> &StoredTenant {
         &self.stored
     }

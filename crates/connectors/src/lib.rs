@@ -1,6 +1,7 @@
 //! Clients for the services AskPro talks to, each at a configurable address, each with
 //! typed errors that say whether trying again can help.
 
+pub mod calcom;
 mod http;
 pub mod retell;
 pub mod slack;

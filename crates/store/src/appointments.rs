@@ -32,12 +32,16 @@ pub struct AppointmentRow {
     pub cancel_reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The booking's uid in Cal.com, once it has one.
+    pub calcom_uid: Option<String>,
+    /// `pending`, `synced`, `conflict`, or `None` outside Cal.com's reach (see 0008_calcom.sql).
+    pub sync: Option<String>,
 }
 
 const SELECT: &str = "SELECT a.id, a.company_id, c.slug AS company_slug, a.branch_id, b.slug AS branch_slug, b.timezone, \
     a.service_id, s.slug AS service_slug, s.name AS service_name, a.staff_id, st.slug AS staff_slug, st.name AS staff_name, \
     a.starts_at, a.ends_at, a.blocked_from, a.blocked_until, a.status, a.customer_name, a.customer_phone, a.customer_email, \
-    a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at \
+    a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at, a.calcom_uid, a.sync \
     FROM appointments a JOIN companies c ON c.id = a.company_id JOIN branches b ON b.id = a.branch_id \
     JOIN services s ON s.id = a.service_id JOIN staff st ON st.id = a.staff_id";
 
@@ -58,6 +62,10 @@ pub struct NewAppointment {
     pub customer_email: Option<String>,
     pub source: String,
     pub source_ref: Option<String>,
+    /// Cal.com's uid when the appointment mirrors a Cal.com booking.
+    pub calcom_uid: Option<String>,
+    /// `pending` when it must still reach Cal.com, `synced` when it came from there.
+    pub sync: Option<&'static str>,
 }
 
 /// Filters of `list`; times are Unix milliseconds, both ends inclusive.
@@ -90,8 +98,9 @@ async fn lock_staff(tx: &mut WriteTx, staff_id: &str) -> Result<(), StoreError> 
 pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<(), StoreError> {
     lock_staff(tx, &a.staff_id).await?;
     let sql = "INSERT INTO appointments (id, company_id, branch_id, service_id, staff_id, starts_at, ends_at, blocked_from, \
-        blocked_until, status, customer_name, customer_phone, customer_email, source, source_ref, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13, $14, $15, $15)";
+        blocked_until, status, customer_name, customer_phone, customer_email, source, source_ref, created_at, updated_at, \
+        calcom_uid, sync) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13, $14, $15, $15, $16, $17)";
     on_tx!(tx, |conn| sqlx::query(sql)
         .bind(&a.id)
         .bind(&a.company_id)
@@ -108,6 +117,8 @@ pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<()
         .bind(&a.source)
         .bind(&a.source_ref)
         .bind(now)
+        .bind(&a.calcom_uid)
+        .bind(a.sync)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

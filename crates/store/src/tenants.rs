@@ -46,6 +46,8 @@ struct CompanyRow {
     formality: String,
     calcom_api_key_env: Option<String>,
     calcom_base_url: Option<String>,
+    calcom_webhook_secret_env: Option<String>,
+    calcom_sync_days: Option<i64>,
     slot_step_min: i64,
     min_notice_min: i64,
     horizon_days: i64,
@@ -93,7 +95,7 @@ struct LinkRow {
     slug: String,
 }
 
-const COMPANY_COLUMNS: &str = "id, slug, name, email, retell_agent_id, formality, calcom_api_key_env, calcom_base_url, slot_step_min, min_notice_min, horizon_days, revision";
+const COMPANY_COLUMNS: &str = "id, slug, name, email, retell_agent_id, formality, calcom_api_key_env, calcom_base_url, calcom_webhook_secret_env, calcom_sync_days, slot_step_min, min_notice_min, horizon_days, revision";
 
 /// The id and revision of a company by slug.
 pub async fn find_company(db: &crate::Db, slug: &str) -> Result<Option<(String, i64)>, StoreError> {
@@ -241,6 +243,10 @@ fn assemble(
             staff: Vec::new(),
             calcom: company.calcom_api_key_env.map(|api_key_env| Calcom {
                 api_key_env,
+                webhook_secret_env: company.calcom_webhook_secret_env,
+                sync_days: company
+                    .calcom_sync_days
+                    .map_or(askpro_core::tenant::DEFAULT_CALCOM_SYNC_DAYS, |d| d as u32),
                 base_url: company.calcom_base_url.unwrap_or_default(),
             }),
             booking: BookingRules {
@@ -385,10 +391,11 @@ pub async fn apply(tx: &mut WriteTx, tenant: &Tenant, now: i64) -> Result<String
 async fn upsert_company(tx: &mut WriteTx, tenant: &Tenant, now: i64) -> Result<String, StoreError> {
     let c = &tenant.company;
     let sql = "INSERT INTO companies (id, slug, name, email, retell_agent_id, formality, calcom_api_key_env, calcom_base_url, \
-        slot_step_min, min_notice_min, horizon_days, revision, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) \
+        slot_step_min, min_notice_min, horizon_days, revision, created_at, updated_at, calcom_webhook_secret_env, calcom_sync_days) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13, $14) \
         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, email = excluded.email, retell_agent_id = excluded.retell_agent_id, \
         formality = excluded.formality, calcom_api_key_env = excluded.calcom_api_key_env, calcom_base_url = excluded.calcom_base_url, \
+        calcom_webhook_secret_env = excluded.calcom_webhook_secret_env, calcom_sync_days = excluded.calcom_sync_days, \
         slot_step_min = excluded.slot_step_min, min_notice_min = excluded.min_notice_min, horizon_days = excluded.horizon_days, \
         revision = companies.revision + 1, updated_at = excluded.updated_at RETURNING id";
     let calcom = tenant.calcom.as_ref();
@@ -406,6 +413,8 @@ async fn upsert_company(tx: &mut WriteTx, tenant: &Tenant, now: i64) -> Result<S
         .bind(i64::from(rules.min_notice_min))
         .bind(i64::from(rules.horizon_days))
         .bind(now)
+        .bind(calcom.and_then(|k| k.webhook_secret_env.clone()))
+        .bind(calcom.map(|k| i64::from(k.sync_days)))
         .fetch_one(conn)
         .await)?)
 }

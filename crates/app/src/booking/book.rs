@@ -312,6 +312,8 @@ fn new_appointment(
         customer_email: request.customer.email.clone(),
         source: actor.kind.to_owned(),
         source_ref: actor.origin.clone(),
+        calcom_uid: None,
+        sync: model.calcom_mapped(service, staff).then_some("pending"),
     }
 }
 

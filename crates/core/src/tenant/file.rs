@@ -86,6 +86,10 @@ pub struct StaffFile {
 pub struct CalcomFile {
     pub api_key_env: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
 }
 

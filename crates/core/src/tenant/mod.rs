@@ -104,9 +104,17 @@ pub struct Staff {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calcom {
+    /// The environment variable holding the API key (never the key itself).
     pub api_key_env: String,
+    /// The environment variable holding the webhook secret, when webhooks are signed.
+    pub webhook_secret_env: Option<String>,
+    /// How many days ahead reconciliation looks.
+    pub sync_days: u32,
     pub base_url: String,
 }
+
+/// Reconciliation's default reach (days ahead).
+pub const DEFAULT_CALCOM_SYNC_DAYS: u32 = 60;
 
 /// Company-wide booking rules, with the contract's defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

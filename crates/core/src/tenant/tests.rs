@@ -182,6 +182,18 @@ fn each_mistake_names_its_key() {
             "calcom.api_key_env",
             "not an environment variable name",
         ),
+        (
+            format!(
+                "{EXAMPLE}\n[calcom]\napi_key_env = \"K\"\nwebhook_secret_env = \"whsec_123\"\n"
+            ),
+            "calcom.webhook_secret_env",
+            "put the secret in that variable",
+        ),
+        (
+            format!("{EXAMPLE}\n[calcom]\napi_key_env = \"K\"\nsync_days = 0\n"),
+            "calcom.sync_days",
+            "outside 1..=365",
+        ),
     ];
     for (text, key, problem) in cases {
         let error = error_of(&text);
@@ -227,4 +239,26 @@ fn no_input_makes_the_parser_panic() {
     ] {
         let _ = Tenant::from_toml(text);
     }
+}
+
+#[test]
+fn the_calcom_section_keeps_its_keys_through_a_round_trip() {
+    let text = format!(
+        "{EXAMPLE}\n[calcom]\napi_key_env = \"SALON_CALCOM_KEY\"\nwebhook_secret_env = \"SALON_CALCOM_WHSEC\"\nsync_days = 30\nbase_url = \"http://127.0.0.1:9/v2/\"\n"
+    );
+    let tenant = Tenant::from_toml(&text).unwrap();
+    let calcom = tenant.calcom.clone().unwrap();
+    assert_eq!(
+        calcom.webhook_secret_env.as_deref(),
+        Some("SALON_CALCOM_WHSEC")
+    );
+    assert_eq!(calcom.sync_days, 30);
+    assert_eq!(
+        calcom.base_url, "http://127.0.0.1:9/v2",
+        "no trailing slash"
+    );
+    let again = Tenant::from_toml(&toml::to_string(&tenant.to_file()).unwrap()).unwrap();
+    assert_eq!(again.calcom, tenant.calcom);
+    let plain = Tenant::from_toml(&format!("{EXAMPLE}\n[calcom]\napi_key_env = \"K\"\n")).unwrap();
+    assert_eq!(plain.calcom.unwrap().sync_days, 60);
 }

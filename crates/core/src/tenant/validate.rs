@@ -214,21 +214,20 @@ fn staff(
 }
 
 fn calcom(file: &CalcomFile) -> Result<Calcom> {
-    let env_ok = !file.api_key_env.is_empty()
-        && file
-            .api_key_env
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && !file.api_key_env.as_bytes()[0].is_ascii_digit();
-    if !env_ok {
-        return Err(TenantError::new(
-            "calcom.api_key_env",
-            format!(
-                "`{}` is not an environment variable name (A-Z, 0-9, _); put the key in that variable, never in this file",
-                file.api_key_env
-            ),
-        ));
+    env_name("calcom.api_key_env", &file.api_key_env, "key")?;
+    if let Some(name) = &file.webhook_secret_env {
+        env_name("calcom.webhook_secret_env", name, "secret")?;
     }
+    let sync_days = match file.sync_days {
+        None => DEFAULT_CALCOM_SYNC_DAYS,
+        Some(days) if (1..=365).contains(&days) => days as u32,
+        Some(days) => {
+            return Err(TenantError::new(
+                "calcom.sync_days",
+                format!("{days} is outside 1..=365"),
+            ));
+        }
+    };
     let base_url = file
         .base_url
         .clone()
@@ -241,8 +240,28 @@ fn calcom(file: &CalcomFile) -> Result<Calcom> {
     }
     Ok(Calcom {
         api_key_env: file.api_key_env.clone(),
-        base_url,
+        webhook_secret_env: file.webhook_secret_env.clone(),
+        sync_days,
+        base_url: base_url.trim_end_matches('/').to_owned(),
     })
+}
+
+/// A credential's environment variable name: never the credential itself.
+fn env_name(key: &str, name: &str, what: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    if ok {
+        return Ok(());
+    }
+    Err(TenantError::new(
+        key,
+        format!(
+            "`{name}` is not an environment variable name (A-Z, 0-9, _); put the {what} in that variable, never in this file"
+        ),
+    ))
 }
 
 fn booking(file: BookingFile) -> Result<BookingRules> {
@@ -413,6 +432,8 @@ pub(super) fn to_file(tenant: &Tenant) -> TenantFile {
             .collect(),
         calcom: tenant.calcom.as_ref().map(|c| CalcomFile {
             api_key_env: c.api_key_env.clone(),
+            webhook_secret_env: c.webhook_secret_env.clone(),
+            sync_days: (c.sync_days != DEFAULT_CALCOM_SYNC_DAYS).then_some(c.sync_days.into()),
             base_url: Some(c.base_url.clone()),
         }),
         booking: (tenant.booking != defaults).then(|| BookingFile {
