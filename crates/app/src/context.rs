@@ -28,6 +28,10 @@ pub struct App {
     pub health: Arc<crate::background::Health>,
     /// Changing function calls being answered in this process (Retell's duplicates wait).
     pub(crate) in_flight: Arc<crate::voice::InFlight>,
+    /// Secrets by environment variable name (Cal.com keys and webhook secrets).
+    pub secrets: Arc<crate::secrets::Secrets>,
+    /// Cal.com clients' shared HTTP pool, slot cache and counters.
+    pub calendars: Arc<crate::calendar::Calendars>,
     /// The one clock of every rule, job and window (see [`Clock`]).
     pub clock: Clock,
     pub(crate) tenants: Arc<TenantCache>,
@@ -52,6 +56,8 @@ impl App {
             merge_wakeup: Arc::new(tokio::sync::Notify::new()),
             health: Arc::new(crate::background::Health::default()),
             in_flight: Arc::new(crate::voice::InFlight::default()),
+            secrets: Arc::new(crate::secrets::Secrets::default()),
+            calendars: Arc::new(crate::calendar::Calendars::default()),
             clock,
             tenants: Arc::new(TenantCache::default()),
             settings: Arc::new(SettingsCache::default()),
@@ -102,6 +108,7 @@ impl App {
     pub fn reload(&self) {
         self.settings.invalidate();
         self.forget_cached_tenants();
+        self.calendars.slots.clear();
     }
 
     pub fn now(&self) -> Timestamp {

@@ -26,6 +26,9 @@ pub enum AppError {
     Setting(#[from] SettingError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Cal.com could not be asked, or refused.
+    #[error(transparent)]
+    Calendar(#[from] askpro_connectors::calcom::CalcomError),
 }
 
 impl AppError {

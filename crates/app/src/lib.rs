@@ -10,7 +10,9 @@ mod time;
 
 pub mod background;
 pub mod booking;
+pub mod calendar;
 pub mod notify;
+pub mod secrets;
 pub mod settings;
 pub mod tenant;
 pub mod tokens;

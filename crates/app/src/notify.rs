@@ -42,8 +42,28 @@ pub(crate) async fn enqueue_mail(
     company_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
+    enqueue_confirmation(tx, kind, appointment, company_id, now, None).await
+}
+
+/// Like [`enqueue_mail`]; with `awaiting` = `(starts_at, delay)` the mail waits that long
+/// for Cal.com's answer and is withheld if the appointment is no longer booked at
+/// `starts_at` by then (Cal.com refused it, the caller was told so).
+async fn enqueue_confirmation(
+    tx: &mut WriteTx,
+    kind: &str,
+    appointment: &AppointmentView,
+    company_id: &str,
+    now: i64,
+    awaiting: Option<(i64, i64)>,
+) -> Result<(), StoreError> {
     if appointment.customer.email.is_none() {
         return Ok(());
+    }
+    let mut payload =
+        serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id });
+    if let Some((starts_at, _)) = awaiting {
+        payload["await_calcom"] = true.into();
+        payload["starts_at"] = starts_at.into();
     }
     // One mail per change: a move to another time is a new change, a retry is not.
     let key = format!("{kind}:{}:{}", appointment.id, appointment.start);
@@ -51,9 +71,9 @@ pub(crate) async fn enqueue_mail(
         id: new_id(),
         queue: "emails",
         kind,
-        payload: serde_json::json!({ "appointment_id": appointment.id, "company_id": company_id }),
+        payload,
         max_attempts: 8,
-        run_at: now,
+        run_at: now + awaiting.map_or(0, |(_, delay)| delay),
         idempotency_key: Some(key),
         company_id: Some(company_id),
     };
@@ -74,6 +94,8 @@ pub(crate) fn reminder_time(starts_at: i64, lead_hours: i64, now: i64) -> Option
 pub struct NotifyPolicy {
     pub reminder_hours: i64,
     pub sms: bool,
+    /// How long confirmations wait for Cal.com's answer (0: not in Cal.com).
+    pub await_calcom_ms: i64,
 }
 
 /// Everything an appointment at a new time owes its customer, in the change's
@@ -90,13 +112,15 @@ pub(crate) async fn enqueue_for_new_time(
     policy: NotifyPolicy,
     now: i64,
 ) -> Result<(), StoreError> {
-    enqueue_mail(tx, mail_kind, appointment, company_id, now).await?;
+    let awaiting = (policy.await_calcom_ms > 0).then_some((starts_at, policy.await_calcom_ms));
+    enqueue_confirmation(tx, mail_kind, appointment, company_id, now, awaiting).await?;
     let reminder = reminder_time(starts_at, policy.reminder_hours, now);
     let about = Notice {
         appointment,
         starts_at,
         company_id,
         now,
+        await_calcom: awaiting.is_some(),
     };
     if appointment.customer.email.is_some()
         && let Some(run_at) = reminder
@@ -104,7 +128,8 @@ pub(crate) async fn enqueue_for_new_time(
         about.enqueue(tx, "emails", REMINDER, 8, run_at).await?;
     }
     if policy.sms && appointment.customer.phone.is_some() {
-        about.enqueue(tx, "sms", SMS_BOOKED, 6, now).await?;
+        let run_at = now + awaiting.map_or(0, |(_, delay)| delay);
+        about.enqueue(tx, "sms", SMS_BOOKED, 6, run_at).await?;
         if let Some(run_at) = reminder {
             about.enqueue(tx, "sms", SMS_REMINDER, 6, run_at).await?;
         }
@@ -118,6 +143,7 @@ struct Notice<'a> {
     starts_at: i64,
     company_id: &'a str,
     now: i64,
+    await_calcom: bool,
 }
 
 impl Notice<'_> {
@@ -134,7 +160,7 @@ impl Notice<'_> {
             id: new_id(),
             queue,
             kind,
-            payload: serde_json::json!({ "appointment_id": id, "company_id": self.company_id, "starts_at": self.starts_at }),
+            payload: serde_json::json!({ "appointment_id": id, "company_id": self.company_id, "starts_at": self.starts_at, "await_calcom": self.await_calcom }),
             max_attempts,
             run_at,
             idempotency_key: Some(format!("{kind}:{id}:{}", self.starts_at)),
@@ -154,6 +180,14 @@ pub fn registry(app: &App) -> Registry {
         .with(SMS_BOOKED, TextMessage { app: app.clone() })
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
         .with(ALERT, SlackAlert { app: app.clone() })
+        .with(
+            crate::calendar::APOLOGY,
+            crate::calendar::ApologyMail { app: app.clone() },
+        )
+        .with(
+            crate::calendar::PUSH,
+            crate::calendar::PushJob { app: app.clone() },
+        )
         .with(
             askpro_worker::JOB_DEAD_ALERT,
             DeadJobAlert { app: app.clone() },
@@ -184,8 +218,8 @@ async fn subject(
     Ok((payload, row))
 }
 
-struct AppointmentMail {
-    app: App,
+pub(crate) struct AppointmentMail {
+    pub(crate) app: App,
 }
 
 impl Handler for AppointmentMail {
@@ -204,6 +238,9 @@ impl AppointmentMail {
             .company(&row.company_slug)
             .await
             .map_err(|e| JobError::Retryable(e.to_string()))?;
+        if withheld(&job.id, &row, &payload) {
+            return Ok(());
+        }
         if job.kind == REMINDER && !still_due(&row, &payload, self.app.now_ms()) {
             tracing::info!(job_id = %job.id, appointment_id, "reminder dropped: the appointment was moved, cancelled or is over");
             return Ok(());
@@ -244,13 +281,29 @@ impl AppointmentMail {
             html: Some(letter.html()),
             ics: Some(calendar_entry(&row, &letter, job.kind == CANCELLED)),
         };
-        let transport = self.deliver(&outgoing, &row.company_slug).await?;
+        let (transport, stored) = self
+            .deliver_and_store(job, company_id, &row.company_slug, outgoing)
+            .await?;
+        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, transport, first_time = stored, "e-mail delivered");
+        Ok(())
+    }
+
+    /// Sends `outgoing` for `job` and keeps it in the mail log; the transport's name and
+    /// whether the log entry is new.
+    pub(crate) async fn deliver_and_store(
+        &self,
+        job: &Job,
+        company_id: &str,
+        company_slug: &str,
+        outgoing: OutgoingMail,
+    ) -> Result<(&'static str, bool), JobError> {
+        let transport = self.deliver(&outgoing, company_slug).await?;
         let mail = Email {
             id: new_id(),
             job_id: job.id.clone(),
             company_id: company_id.to_owned(),
             kind: job.kind.clone(),
-            to_address: to,
+            to_address: outgoing.to.clone(),
             reply_to: outgoing.reply_to.clone(),
             subject: outgoing.subject,
             body_text: outgoing.text,
@@ -258,9 +311,10 @@ impl AppointmentMail {
             transport: transport.to_owned(),
             created_at: self.app.now_ms(),
         };
-        let stored = emails::store(&self.app.db, &mail).await.map_err(retry)?;
-        tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, transport, first_time = stored, "e-mail delivered");
-        Ok(())
+        let stored = emails::store(&self.app.db, &mail)
+            .await
+            .map_err(|e| JobError::Retryable(e.to_string()))?;
+        Ok((transport, stored))
     }
 
     /// Sends through SMTP as `mail.mailer` says, or writes to the outbox when it says
@@ -311,6 +365,17 @@ impl AppointmentMail {
             tracing::error!(%error, "could not raise the SMTP alert");
         }
     }
+}
+
+/// A confirmation that waited for Cal.com is withheld when Cal.com refused the booking
+/// or move meanwhile (the appointment is no longer booked at the promised time).
+fn withheld(job_id: &str, row: &appointments::AppointmentRow, payload: &serde_json::Value) -> bool {
+    let refused = payload["await_calcom"] == true
+        && (row.status != "booked" || payload["starts_at"].as_i64() != Some(row.starts_at));
+    if refused {
+        tracing::info!(job_id, appointment_id = %row.id, "confirmation withheld: Cal.com did not take the booking");
+    }
+    refused
 }
 
 /// A reminder goes out only for a booked appointment, still at the time it was
@@ -648,7 +713,7 @@ fn dead_job_text(payload: &serde_json::Value) -> String {
 }
 
 /// A plain-text letter as simple HTML: one paragraph per block, every text escaped.
-fn html_letter(text: &str) -> String {
+pub(crate) fn html_letter(text: &str) -> String {
     let escape = |t: &str| {
         t.replace('&', "&amp;")
             .replace('<', "&lt;")

@@ -11,6 +11,18 @@ pub fn format_local(ms: i64, tz: &TimeZone) -> String {
     t.display_with_offset(tz.to_offset(t)).to_string()
 }
 
+/// An instant as a letter writes it in the branch's time: "Dienstag, 1. Dezember 2026 um 9 Uhr".
+pub fn spoken_local(ms: i64, tz: &TimeZone) -> String {
+    let local = Timestamp::from_millisecond(ms)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(tz.clone());
+    format!(
+        "{} um {}",
+        askpro_german::phrase::written_date(local.date()),
+        askpro_german::phrase::spoken_time(local.time())
+    )
+}
+
 /// Parses an RFC 3339 instant (any offset); `field` names it in the error.
 pub fn parse_instant(field: &str, raw: &str) -> Result<Timestamp> {
     raw.parse::<Timestamp>().map_err(|_| {

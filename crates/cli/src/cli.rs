@@ -110,6 +110,92 @@ pub enum Command {
     /// Scheduled tasks (the server runs them on its own; this runs one now).
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Cal.com, the calendar of record: reconcile, compare availability, check the setup.
+    #[command(subcommand)]
+    Calcom(CalcomCommand),
+    /// Cached data in every running server (availability from Cal.com, companies, settings).
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Time zones of branches, Cal.com hosts, server and database.
+    #[command(subcommand)]
+    Timezone(TimezoneCommand),
+    /// Appointments across calendars: find and remove double bookings.
+    #[command(subcommand)]
+    Appointments(AppointmentsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalcomCommand {
+    /// Reconcile AskPro and Cal.com now: print every difference (missing here or there,
+    /// time differs, cancelled on one side, duplicate, conflict) and what was done.
+    /// Exit 0 when both agree afterwards.
+    ForceSync {
+        #[arg(long)]
+        company_id: String,
+        /// Days ahead to compare (default: the tenant's `sync_days`, 60).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+        days: Option<u32>,
+        /// Only report; change nothing on either side.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Drop the cached Cal.com slots (here and in every server) and show per service,
+    /// host and day where AskPro and Cal.com offer different times, and why.
+    RefreshAvailability {
+        /// One company (default: every company with a [calcom] section).
+        #[arg(long)]
+        company_id: Option<String>,
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=31))]
+        next_days: u32,
+    },
+    /// Key reachable, event types and hosts found, webhook subscribed, last sync,
+    /// pending and conflicting appointments. Exit 1 when something needs attention.
+    Status {
+        /// One company (default: every company with a [calcom] section).
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheCommand {
+    /// Drop every cache in every running server (within 5 seconds).
+    Clear,
+    /// Drop what PATTERN names in every running server: `availability:*`,
+    /// `availability:COMPANY`, `models`, `settings`.
+    Forget {
+        #[arg(value_name = "PATTERN")]
+        pattern: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TimezoneCommand {
+    /// Each branch's zone, the Cal.com hosts' schedule zones, the server's and the
+    /// database's; the next DST changes and the bookings around them. Exit 1 on a mismatch.
+    Verify {
+        #[arg(long)]
+        company_id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppointmentsCommand {
+    /// The same customer booked twice for one service and start, and one staff member
+    /// booked twice at once (Cal.com conflicts). The earliest booking stays.
+    #[command(group = clap::ArgGroup::new("mode").required(true).args(["dry_run", "confirm"]))]
+    RemoveDuplicates {
+        /// One company (default: every company).
+        #[arg(long)]
+        company_id: Option<String>,
+        /// Show which booking stays and which go; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Cancel the others (in Cal.com too), mail their customers an apology with
+        /// alternatives, and write audit entries.
+        #[arg(long)]
+        confirm: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -38,6 +38,36 @@ pub struct SettingDef {
 /// Every key AskPro knows, alphabetically. Company values override global ones.
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
+        key: "calcom.slots_cache_seconds",
+        kind: SettingKind::Integer {
+            min: 0,
+            max: 3600,
+            unit: "seconds",
+        },
+        default: "60",
+        doc: "How long Cal.com's free slots are reused before asking again; 0 asks every time.",
+    },
+    SettingDef {
+        key: "calcom.sync_interval_minutes",
+        kind: SettingKind::Integer {
+            min: 1,
+            max: 1440,
+            unit: "minutes",
+        },
+        default: "10",
+        doc: "How often `serve` reconciles every company's appointments with Cal.com.",
+    },
+    SettingDef {
+        key: "calcom.timeout_ms",
+        kind: SettingKind::Integer {
+            min: 100,
+            max: 10000,
+            unit: "milliseconds",
+        },
+        default: "1500",
+        doc: "How long a caller waits for Cal.com; after it, AskPro answers from its own calendar and pushes later.",
+    },
+    SettingDef {
         key: "mail.mailer",
         kind: SettingKind::Choice {
             values: &["smtp", "backup_smtp", "outbox"],

@@ -103,6 +103,14 @@ impl From<AppError> for ApiError {
                 tracing::error!(error = %e, "storage failed while handling a request");
                 ApiError::internal()
             }
+            AppError::Calendar(e) => {
+                tracing::warn!(error = %e, kind = e.kind(), "Cal.com could not serve a request");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "calendar_unavailable",
+                    e.to_string(),
+                )
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ pub struct AppointmentRow {
     pub sync: Option<String>,
 }
 
-const SELECT: &str = "SELECT a.id, a.company_id, c.slug AS company_slug, a.branch_id, b.slug AS branch_slug, b.timezone, \
+pub(crate) const SELECT: &str = "SELECT a.id, a.company_id, c.slug AS company_slug, a.branch_id, b.slug AS branch_slug, b.timezone, \
     a.service_id, s.slug AS service_slug, s.name AS service_name, a.staff_id, st.slug AS staff_slug, st.name AS staff_name, \
     a.starts_at, a.ends_at, a.blocked_from, a.blocked_until, a.status, a.customer_name, a.customer_phone, a.customer_email, \
     a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at, a.calcom_uid, a.sync \

@@ -237,6 +237,18 @@ impl Db {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }
+
+    /// PostgreSQL's `TimeZone` setting.
+    pub(crate) async fn show_timezone(&self) -> Result<String, StoreError> {
+        match self {
+            Db::Postgres(pool) => Ok(sqlx::query_scalar::<_, String>(
+                "SELECT current_setting('TimeZone')",
+            )
+            .fetch_one(pool)
+            .await?),
+            Db::Sqlite { .. } => Ok("UTC".to_owned()),
+        }
+    }
 }
 
 /// AskPro's tables that were never analysed (a fresh database) get statistics now.

@@ -49,3 +49,24 @@ pub async fn record(
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces the outcome recorded under `key` (a booking Cal.com refused after it was
+/// recorded as made): a retry with the key then hears the refusal.
+pub async fn replace(
+    tx: &mut WriteTx,
+    company_id: &str,
+    key: &str,
+    status_code: i64,
+    response: &str,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE company_id = $1 AND idem_key = $2";
+    on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(company_id)
+        .bind(key)
+        .bind(status_code)
+        .bind(response)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

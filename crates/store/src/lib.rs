@@ -11,6 +11,7 @@ mod error;
 
 pub mod appointments;
 pub mod audit;
+pub mod calcom;
 pub mod calls;
 pub mod emails;
 pub mod idempotency;
@@ -27,4 +28,13 @@ pub use error::StoreError;
 /// A fresh random id (UUID v7: sortable by creation time).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The database's own time zone setting, for `timezone verify`. AskPro stores instants
+/// as UTC milliseconds, so it never changes what is stored.
+pub async fn db_timezone(db: &Db) -> Result<String, StoreError> {
+    match db.backend() {
+        Backend::Sqlite => Ok("UTC (SQLite)".to_owned()),
+        Backend::Postgres => db.show_timezone().await,
+    }
 }

@@ -108,6 +108,15 @@ pub async fn find_company(db: &crate::Db, slug: &str) -> Result<Option<(String, 
     .await)?)
 }
 
+/// The slug of a company by id.
+pub async fn slug_of(db: &crate::Db, company_id: &str) -> Result<Option<String>, StoreError> {
+    let sql = "SELECT slug FROM companies WHERE id = $1";
+    Ok(on_pool!(db, |pool| sqlx::query_scalar::<_, String>(sql)
+        .bind(company_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
 /// The company owning a Retell agent, by agent id.
 pub async fn find_company_by_agent(
     db: &crate::Db,

@@ -129,3 +129,14 @@ pub async fn mark_reloaded(db: &Db, id: &str, at: i64) -> Result<(), StoreError>
         .map(|r| r.rows_affected()))?;
     tx.commit().await
 }
+
+/// Every signal whose name starts with `prefix`, with when it was last raised.
+pub async fn signals(db: &Db, prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = "SELECT name, raised_at FROM worker_signals WHERE substr(name, 1, length($1)) = $1";
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, (String, i64)>(
+        sql
+    )
+    .bind(prefix)
+    .fetch_all(pool)
+    .await)?)
+}

@@ -17,4 +17,4 @@ pub use run::{JOB_DEAD_ALERT, ReloadHook, TroubleHook, Worker, WorkerConfig, Wor
 pub use trouble::{Trouble, stopping};
 
 /// The named queues.
-pub const QUEUES: [&str; 5] = ["emails", "sms", "slack", "sync", "default"];
+pub const QUEUES: [&str; 6] = ["emails", "sms", "slack", "calcom", "sync", "default"];

@@ -3,12 +3,15 @@
 //! (never on the requests' connections), survives database errors — it waits, retries
 //! and reports the trouble in [`Health`] — and all stop on one signal, within a deadline.
 
+mod calendar_sync;
 mod health;
 mod merger;
 mod scheduler;
+mod signals;
 
 pub use health::{Health, Problem};
 pub use scheduler::SCHEDULE;
+pub use signals::{CACHE_SIGNAL_PREFIX, is_cache_pattern};
 
 use crate::App;
 use askpro_connectors::retell::Retell;
@@ -25,6 +28,10 @@ pub struct Loops {
     pub import_calls: Option<Retell>,
     /// A job worker (mails, texts, alerts) on these queues; `None` runs none.
     pub worker: Option<askpro_worker::WorkerConfig>,
+    /// Reconcile every Cal.com company every `calcom.sync_interval_minutes`.
+    pub calcom_sync: bool,
+    /// Drop caches when an operator raises a cache signal.
+    pub cache_signals: bool,
 }
 
 /// The running loops; [`Running::stop`] ends them.
@@ -43,6 +50,14 @@ pub fn start(app: &App, loops: Loops) -> Running {
             "merger",
             tokio::spawn(merger::run(app.clone(), stopped.clone())),
         ));
+    }
+    if loops.calcom_sync {
+        let task = calendar_sync::run(app.clone(), stopped.clone());
+        tasks.push(("calcom-sync", tokio::spawn(task)));
+    }
+    if loops.cache_signals {
+        let task = signals::run(app.clone(), stopped.clone());
+        tasks.push(("cache-signals", tokio::spawn(task)));
     }
     if let Some(retell) = loops.import_calls {
         let task = scheduler::run(app.clone(), retell, stopped.clone());

@@ -9,11 +9,18 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 /// Scheduled tasks: (command, every N minutes, what it does).
-pub const SCHEDULE: [(&str, u64, &str); 1] = [(
-    "retell:import-calls",
-    10,
-    "import the last hour's calls the webhooks missed",
-)];
+pub const SCHEDULE: [(&str, u64, &str); 2] = [
+    (
+        "retell:import-calls",
+        10,
+        "import the last hour's calls the webhooks missed",
+    ),
+    (
+        "calcom:sync",
+        10,
+        "reconcile every Cal.com company's appointments (calcom.sync_interval_minutes)",
+    ),
+];
 
 const COMPONENT: &str = "scheduler";
 

@@ -41,7 +41,21 @@ pub struct SlotView {
 pub const MAX_DAYS: u32 = 31;
 
 impl App {
+    /// Free slots as AskPro and, for companies that keep their calendar there, Cal.com
+    /// agree.
     pub async fn availability(
+        &self,
+        company: &str,
+        query: &AvailabilityQuery,
+    ) -> Result<Vec<SlotView>> {
+        let slots = self.local_availability(company, query).await?;
+        let model = self.company(company).await?;
+        let service = model.service(&query.service)?;
+        Ok(self.agree_with_calcom(&model, service, slots).await)
+    }
+
+    /// Free slots by AskPro's own calendar alone.
+    pub async fn local_availability(
         &self,
         company: &str,
         query: &AvailabilityQuery,

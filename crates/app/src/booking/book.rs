@@ -55,7 +55,8 @@ impl App {
         validate_customer(&request.customer)?;
         let model = self.company(company).await?;
         let Some(key) = idempotency_key else {
-            return self.book_once(&model, request, actor, None).await;
+            let booked = self.book_once(&model, request, actor, None).await?;
+            return self.confirm_with_calcom(&model, booked, None).await;
         };
         check_key(key)?;
         let request_hash = hash_of(request);
@@ -66,6 +67,7 @@ impl App {
             .book_once(&model, request, actor, Some((key, &request_hash)))
             .await
         {
+            Ok(booked) => self.confirm_with_calcom(&model, booked, Some(key)).await,
             // A concurrent request with the same key may have committed first (taking the
             // slot, or the key itself): then its outcome is ours too. Otherwise a refusal
             // is recorded under the key, so that a retry hears the same answer.
@@ -208,6 +210,7 @@ impl App {
         Ok(crate::notify::NotifyPolicy {
             reminder_hours,
             sms,
+            await_calcom_ms: 0,
         })
     }
 
@@ -236,9 +239,17 @@ impl App {
         key: Option<(&str, &str)>,
     ) -> Result<AppointmentView> {
         let now = self.now_ms();
-        let policy = self.notify_policy(model).await?;
+        let mut policy = self.notify_policy(model).await?;
+        let calcom_timeout = self.calcom_timeout(model).await;
+        if new.sync.is_some() {
+            policy.await_calcom_ms = i64::try_from(calcom_timeout.as_millis()).unwrap_or(0);
+        }
         let mut tx = self.db.begin_write().await?;
         appointments::insert(&mut tx, new, now).await?;
+        if new.sync.is_some() {
+            crate::calendar::enqueue_push(&mut tx, model.id(), &new.id, calcom_timeout, now)
+                .await?;
+        }
         let view = read_back(&mut tx, model.id(), &new.id).await?;
         let entry = AuditEntry {
             company_id: model.id(),
@@ -275,7 +286,7 @@ impl App {
     }
 }
 
-pub(super) async fn read_back(
+pub(crate) async fn read_back(
     tx: &mut WriteTx,
     company_id: &str,
     id: &str,

@@ -23,7 +23,32 @@ impl App {
         reason: Option<&str>,
         actor: &Actor,
     ) -> Result<AppointmentView> {
+        self.cancel_with_mail(company, id, reason, actor, true)
+            .await
+    }
+
+    /// Cancels without the cancellation mail (the customer gets another letter instead).
+    pub async fn cancel_quietly(
+        &self,
+        company: &str,
+        id: &str,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AppointmentView> {
+        self.cancel_with_mail(company, id, reason, actor, false)
+            .await
+    }
+
+    async fn cancel_with_mail(
+        &self,
+        company: &str,
+        id: &str,
+        reason: Option<&str>,
+        actor: &Actor,
+        mail: bool,
+    ) -> Result<AppointmentView> {
         let model = self.company(company).await?;
+        let timeout = self.calcom_timeout(&model).await;
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;
         let before = current(&mut tx, model.id(), id).await?;
@@ -42,11 +67,17 @@ impl App {
                 "appointment `{id}` changed while cancelling; try again"
             )));
         }
+        if before.calcom_uid.is_some() || before.sync.is_some() {
+            crate::calendar::mark_pending(&mut tx, &before, timeout, now).await?;
+        }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "cancel", actor, &before, &after, now).await?;
-        crate::notify::enqueue_mail(&mut tx, crate::notify::CANCELLED, &after, model.id(), now)
-            .await?;
+        if mail {
+            crate::notify::enqueue_mail(&mut tx, crate::notify::CANCELLED, &after, model.id(), now)
+                .await?;
+        }
         tx.commit().await?;
+        let after = self.confirm_cancel(&model, after).await;
         tracing::info!(
             company = model.slug(),
             appointment_id = id,
@@ -117,7 +148,12 @@ impl App {
             blocked_from: blocked.from_ms,
             blocked_until: blocked.until_ms,
         };
-        let policy = self.notify_policy(&model).await?;
+        let mut policy = self.notify_policy(&model).await?;
+        let in_calcom = model.calcom_mapped(service, member) || row.calcom_uid.is_some();
+        let timeout = self.calcom_timeout(&model).await;
+        if in_calcom {
+            policy.await_calcom_ms = i64::try_from(timeout.as_millis()).unwrap_or(0);
+        }
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;
         let before = current(&mut tx, model.id(), id).await?;
@@ -138,6 +174,9 @@ impl App {
             }
             other => other?,
         };
+        if in_calcom {
+            crate::calendar::mark_pending(&mut tx, &before, timeout, now).await?;
+        }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
         crate::notify::enqueue_for_new_time(
@@ -152,7 +191,7 @@ impl App {
         .await?;
         tx.commit().await?;
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
-        Ok(after)
+        self.confirm_move(&model, &before, after).await
     }
 }
 

@@ -8,7 +8,8 @@ mod change;
 mod read;
 mod view;
 
-pub use availability::{AvailabilityQuery, SlotView};
+pub use availability::{AvailabilityQuery, MAX_DAYS, SlotView};
+pub(crate) use book::read_back as read_back_row;
 pub use book::{BookOutcome, BookRequest, Customer};
 pub use read::{AppointmentQuery, Bound};
 pub use view::AppointmentView;

@@ -34,6 +34,12 @@ pub struct AppointmentView {
     pub source_ref: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
+    /// The booking's uid in Cal.com, for companies that keep their calendar there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcom_uid: Option<String>,
+    /// `pending`, `synced` or `conflict` with Cal.com.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<String>,
 }
 
 impl From<&AppointmentRow> for AppointmentView {
@@ -59,6 +65,8 @@ impl From<&AppointmentRow> for AppointmentView {
             source: row.source.clone(),
             source_ref: row.source_ref.clone(),
             cancel_reason: row.cancel_reason.clone(),
+            calcom_uid: row.calcom_uid.clone(),
+            sync: row.sync.clone(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One file per command group; each has a `run` that returns the process exit code.
 
 mod branch;
+mod calcom;
 mod calls;
 mod config;
 mod demo;
@@ -61,6 +62,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Retell(command) => retell::run(&global, command).await,
         Command::Schedule(command) => retell::schedule(&global, command).await,
         Command::Email(command) => jobs::email(&global, command).await,
+        Command::Calcom(command) => calcom::run(&global, command).await,
+        Command::Cache(command) => calcom::cache(&global, command).await,
+        Command::Timezone(command) => calcom::timezone(&global, command).await,
+        Command::Appointments(command) => calcom::appointments(&global, command).await,
     }
 }
 

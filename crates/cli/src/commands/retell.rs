@@ -433,6 +433,19 @@ pub async fn schedule(global: &Global, command: ScheduleCommand) -> Result<ExitC
                 )
                 .await
             }
+            "calcom:sync" | "calcom sync" | "calcom:force-sync" => {
+                let app = super::open_app(global).await?;
+                let companies = app.sync_all_calendars().await?;
+                if global.json {
+                    output::json(&json!({ "command": "calcom:sync", "companies": companies }));
+                } else {
+                    println!(
+                        "reconciled {companies} Cal.com compan{}",
+                        if companies == 1 { "y" } else { "ies" }
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             other => bail!(
                 "unknown scheduled task `{other}`; tasks: {}",
                 SCHEDULE

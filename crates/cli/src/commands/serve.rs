@@ -77,6 +77,8 @@ pub async fn serve(
             merger: true,
             import_calls: options.retell,
             worker: options.worker.then(askpro_worker::WorkerConfig::default),
+            calcom_sync: true,
+            cache_signals: true,
         },
     );
     let (signalled, mut signal) = tokio::sync::watch::channel(false);

@@ -8,6 +8,7 @@ mod appointments;
 mod availability;
 mod bad_input;
 mod busy;
+mod calcom;
 mod concurrency;
 mod jobs;
 mod merging;

@@ -10,7 +10,8 @@ async fn settings_are_validated_scoped_and_listed() {
     let unknown = askpro(&db.url, &["config", "set", "webhook.dedup=10"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
-        stderr(&unknown).contains("unknown setting `webhook.dedup`; valid keys: mail.mailer,"),
+        stderr(&unknown)
+            .contains("unknown setting `webhook.dedup`; valid keys: calcom.slots_cache_seconds,"),
         "{}",
         stderr(&unknown)
     );

@@ -3,6 +3,7 @@
 
 mod appointments;
 mod availability;
+mod calcom;
 mod calls;
 mod health;
 mod retell;
@@ -42,6 +43,7 @@ pub fn router(state: ServerState) -> Router {
         .route(&format!("{company}/calls"), get(calls::list))
         .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))
         .route("/webhooks/retell", post(retell::webhook))
+        .route("/webhooks/calcom/{company}", post(calcom::webhook))
         .route("/retell/functions", post(retell::function))
         .route("/retell/functions/{name}", post(retell::function_named))
         .fallback(unknown_route)

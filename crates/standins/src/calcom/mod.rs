@@ -117,8 +117,16 @@ impl Fake {
             slug: slug.to_owned(),
             length_min,
             hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+            slot_interval_min: None,
         };
         lock(&self.0.state).event_types.insert(id, kind);
+    }
+
+    /// Offers a start every `minutes` for event type `id` (Cal.com's `slotInterval`).
+    pub fn set_slot_interval(&self, id: i64, minutes: i64) {
+        if let Some(kind) = lock(&self.0.state).event_types.get_mut(&id) {
+            kind.slot_interval_min = Some(minutes);
+        }
     }
 
     /// The API key it accepts from now on (the old one stops working).

@@ -15,6 +15,8 @@ pub struct EventType {
     pub slug: String,
     pub length_min: i64,
     pub hosts: Vec<String>,
+    /// Minutes between offered starts (Cal.com's `slotInterval`); the length when unset.
+    pub slot_interval_min: Option<i64>,
 }
 
 /// A host: their time zone and daily working hours (every day of the week).
@@ -108,7 +110,10 @@ impl State {
             .filter_map(|h| self.hosts.get(h))
             .collect();
         let mut out: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
-        let step = length.max(SignedDuration::from_mins(15));
+        let step = kind
+            .slot_interval_min
+            .map_or(length, SignedDuration::from_mins)
+            .max(SignedDuration::from_mins(5));
         for host in hosts {
             let Ok(tz) = TimeZone::get(&host.time_zone) else {
                 continue;

@@ -42,6 +42,8 @@ CREATE TABLE calcom_deliveries (
     company_id    TEXT NOT NULL REFERENCES companies (id),
     trigger_event TEXT NOT NULL,
     uid           TEXT NOT NULL,
+    -- The booking a reschedule replaced: a late BOOKING_CREATED of it must not revive it.
+    replaces_uid  TEXT,
     dedup_key     TEXT NOT NULL,
     body          TEXT NOT NULL,
     received_at   INTEGER NOT NULL,
@@ -49,6 +51,7 @@ CREATE TABLE calcom_deliveries (
 );
 CREATE INDEX calcom_deliveries_dedup ON calcom_deliveries (company_id, dedup_key, received_at);
 CREATE INDEX calcom_deliveries_uid ON calcom_deliveries (company_id, uid);
+CREATE INDEX calcom_deliveries_replaces ON calcom_deliveries (company_id, replaces_uid) WHERE replaces_uid IS NOT NULL;
 
 -- Each reconciliation with Cal.com, for `calcom status`.
 CREATE TABLE calcom_sync_runs (

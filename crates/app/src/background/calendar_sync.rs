@@ -1,0 +1,75 @@
+//! The periodic reconciliation with Cal.com (`calcom:sync` in `schedule list`): every
+//! `calcom.sync_interval_minutes`, each company with a `[calcom]` section is compared
+//! and fixed. A failing company is logged and reported in `/healthz`; the others go on.
+
+use crate::App;
+use askpro_worker::{Trouble, stopping};
+use std::time::Duration;
+use tokio::sync::watch;
+
+const COMPONENT: &str = "calcom-sync";
+
+pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
+    let mut trouble = Trouble::default();
+    let mut next = interval(&app).await;
+    while !stopping(&stop) {
+        tokio::select! {
+            () = tokio::time::sleep(next) => {}
+            _ = stop.changed() => continue,
+        }
+        next = match app.sync_all_calendars().await {
+            Ok(companies) => {
+                if trouble.recovered() {
+                    app.health.fine(COMPONENT);
+                }
+                tracing::info!(companies, "scheduled Cal.com reconciliation done");
+                interval(&app).await
+            }
+            Err(error) => {
+                let every = interval(&app).await;
+                let pause = trouble
+                    .failed(&error)
+                    .max(Duration::from_secs(30))
+                    .min(every);
+                app.health
+                    .troubled(COMPONENT, trouble.describe().unwrap_or_default());
+                tracing::error!(%error, retry_in_ms = pause.as_millis() as u64, "scheduled Cal.com reconciliation failed");
+                pause
+            }
+        };
+    }
+}
+
+async fn interval(app: &App) -> Duration {
+    let minutes = app
+        .setting("calcom.sync_interval_minutes", None)
+        .await
+        .map_or(10, |s| s.value.as_i64());
+    Duration::from_secs(u64::try_from(minutes.max(1)).unwrap_or(10) * 60)
+}
+
+impl App {
+    /// Reconciles every company that keeps its calendar in Cal.com; how many were
+    /// reconciled. The first failure is returned after all were tried.
+    pub async fn sync_all_calendars(&self) -> crate::error::Result<usize> {
+        let mut done = 0;
+        let mut first_error = None;
+        for company in askpro_store::tenants::list(&self.db).await? {
+            let model = self.company(&company.slug).await?;
+            if model.tenant().calcom.is_none() {
+                continue;
+            }
+            match self.calcom_sync(&company.slug, None, false).await {
+                Ok(_) => done += 1,
+                Err(error) => {
+                    tracing::error!(company = %company.slug, %error, "Cal.com reconciliation failed");
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        match first_error {
+            Some(error) => Err(error),
+            None => Ok(done),
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! What operators ask of the Cal.com seam: does the key work, are the event types and
+//! hosts there, is the webhook subscribed, when was the last sync (`calcom status`);
+//! where do AskPro and Cal.com offer different times and why
+//! (`calcom refresh-availability`); and do the time zones agree (`timezone verify`).
+
+use crate::App;
+use crate::booking::AvailabilityQuery;
+use crate::error::{AppError, Result};
+use crate::model::CompanyModel;
+use crate::time::format_local;
+use askpro_connectors::calcom::{CalCom, SlotsQuery};
+use askpro_store::calcom as store;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub what: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalcomStatus {
+    pub company: String,
+    pub base_url: String,
+    pub checks: Vec<Check>,
+    pub last_sync: Option<String>,
+    pub last_sync_error: Option<String>,
+    pub pending: usize,
+    pub conflicts: usize,
+    pub open_collisions: usize,
+}
+
+impl CalcomStatus {
+    pub fn healthy(&self) -> bool {
+        self.checks.iter().all(|c| c.ok) && self.conflicts == 0 && self.open_collisions == 0
+    }
+}
+
+/// One service, host and day on which the two calendars offer different starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AvailabilityGap {
+    pub service: String,
+    pub staff: String,
+    pub date: String,
+    /// Local times AskPro offers and Cal.com does not.
+    pub askpro_only: Vec<String>,
+    /// Local times Cal.com offers and AskPro does not.
+    pub calcom_only: Vec<String>,
+    /// `hours`, `holiday`, `time zone` or `booking`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneLine {
+    pub what: String,
+    pub zone: String,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneReport {
+    pub company: String,
+    pub zones: Vec<ZoneLine>,
+    /// The next daylight-saving changes of each branch zone, and the bookings within a
+    /// day of each.
+    pub transitions: Vec<ZoneTransition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneTransition {
+    pub zone: String,
+    pub at: String,
+    pub offset_after: String,
+    pub bookings_around: usize,
+}
+
+impl ZoneReport {
+    pub fn mismatches(&self) -> usize {
+        self.zones.iter().filter(|z| !z.ok).count()
+    }
+}
+
+fn check(what: impl Into<String>, ok: bool, detail: impl Into<String>) -> Check {
+    Check {
+        what: what.into(),
+        ok,
+        detail: detail.into(),
+    }
+}
+
+impl App {
+    fn calcom_of(&self, model: &CompanyModel) -> Result<CalCom> {
+        self.calcom_client(model)?.ok_or_else(|| {
+            AppError::Invalid(format!(
+                "company `{}` has no [calcom] section in its tenant file",
+                model.slug()
+            ))
+        })
+    }
+
+    /// `calcom status`: each check with what it found.
+    pub async fn calcom_status(&self, slug: &str) -> Result<CalcomStatus> {
+        let model = self.company(slug).await?;
+        let mut checks = Vec::new();
+        let client = match self.calcom_of(&model) {
+            Ok(client) => Some(client),
+            Err(AppError::Calendar(error)) => {
+                checks.push(check("API key", false, error.to_string()));
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if let Some(client) = &client {
+            self.check_calcom(&model, client, &mut checks).await;
+        }
+        let last = store::last_run(&self.db, model.id()).await?;
+        let zone = model.zone(
+            model
+                .tenant()
+                .branches
+                .first()
+                .map_or("", |b| b.slug.as_str()),
+        );
+        Ok(CalcomStatus {
+            company: slug.to_owned(),
+            base_url: client.map(|c| c.base_url().to_owned()).unwrap_or_default(),
+            checks,
+            last_sync: last.as_ref().map(|r| format_local(r.finished_at, &zone)),
+            last_sync_error: last.and_then(|r| r.error),
+            pending: store::in_state(&self.db, model.id(), "pending")
+                .await?
+                .len(),
+            conflicts: store::in_state(&self.db, model.id(), "conflict")
+                .await?
+                .len(),
+            open_collisions: store::open_conflicts(&self.db, model.id()).await?.len(),
+        })
+    }
+
+    async fn check_calcom(&self, model: &CompanyModel, client: &CalCom, checks: &mut Vec<Check>) {
+        match client.me().await {
+            Ok(me) => checks.push(check(
+                "API key",
+                true,
+                format!(
+                    "works (account `{}`)",
+                    me["username"].as_str().unwrap_or("?")
+                ),
+            )),
+            Err(error) => {
+                checks.push(check("API key", false, error.to_string()));
+                return;
+            }
+        }
+        for service in model.tenant().services.iter() {
+            let Some(id) = service.calcom_event_type_id else {
+                continue;
+            };
+            let hosts: BTreeSet<String> = match client.event_type(id).await {
+                Ok(kind) => kind["hosts"]
+                    .as_array()
+                    .map(|h| {
+                        h.iter()
+                            .filter_map(|x| x["username"].as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Err(error) => {
+                    checks.push(check(
+                        format!("event type {id} ({})", service.slug),
+                        false,
+                        error.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            checks.push(check(
+                format!("event type {id} ({})", service.slug),
+                true,
+                "found",
+            ));
+            let staff = model
+                .tenant()
+                .staff
+                .iter()
+                .filter(|s| s.services.contains(&service.slug));
+            for member in staff {
+                let Some(username) = &member.calcom_username else {
+                    continue;
+                };
+                let found = hosts.contains(username);
+                let detail = if found {
+                    "hosts it".to_owned()
+                } else {
+                    format!("is not a host of event type {id}")
+                };
+                checks.push(check(
+                    format!("host {username} ({})", member.slug),
+                    found,
+                    detail,
+                ));
+            }
+        }
+        let hook = format!("/webhooks/calcom/{}", model.slug());
+        match client.webhooks().await {
+            Ok(list) => {
+                let subscribed = list.iter().any(|w| {
+                    w["subscriberUrl"]
+                        .as_str()
+                        .is_some_and(|u| u.contains(&hook))
+                        && w["active"].as_bool() != Some(false)
+                });
+                let detail = if subscribed {
+                    format!("delivers to …{hook}")
+                } else {
+                    format!("no active webhook delivers to …{hook}")
+                };
+                checks.push(check("webhook", subscribed, detail));
+            }
+            Err(error) => checks.push(check("webhook", false, error.to_string())),
+        }
+    }
+
+    /// `calcom refresh-availability`: drops the company's cached slots and compares both
+    /// calendars, service by host by day, over the next `days`.
+    pub async fn calcom_compare_availability(
+        &self,
+        slug: &str,
+        days: u32,
+    ) -> Result<Vec<AvailabilityGap>> {
+        let model = self.company(slug).await?;
+        let client = self.calcom_of(&model)?;
+        self.calendars.slots.forget_company(model.id());
+        let zone_of = |branch: &str| model.zone(branch);
+        let mut gaps = Vec::new();
+        for service in model
+            .tenant()
+            .services
+            .iter()
+            .filter(|s| s.calcom_event_type_id.is_some())
+        {
+            for branch in &model.tenant().branches {
+                let tz = zone_of(branch.slug.as_str());
+                let today = self.now().to_zoned_datetime(tz.clone()).date();
+                let query = AvailabilityQuery {
+                    service: service.slug.to_string(),
+                    from: today,
+                    days: days.clamp(1, crate::booking::MAX_DAYS),
+                    branch: Some(branch.slug.to_string()),
+                    staff: None,
+                };
+                let local = self.local_availability(slug, &query).await?;
+                for staff in model.qualified_staff(branch, service) {
+                    let Some((event_type, host)) = model.calcom_pair(service, staff) else {
+                        continue;
+                    };
+                    let ours: BTreeSet<i64> = local
+                        .iter()
+                        .filter(|s| s.staff == staff.slug.as_str())
+                        .map(|s| s.start_ms)
+                        .collect();
+                    let start = today
+                        .to_zoned_datetime(tz.clone())
+                        .map_err(|e| AppError::Invalid(e.to_string()))?
+                        .timestamp();
+                    let query = SlotsQuery {
+                        event_type_id: event_type,
+                        username: host,
+                        start,
+                        end: start + SignedDuration::from_hours(24 * i64::from(query.days)),
+                        time_zone: tz.iana_name().unwrap_or("UTC"),
+                    };
+                    let theirs: BTreeSet<i64> = client
+                        .slots(&query, askpro_connectors::calcom::DEFAULT_DEADLINE)
+                        .await?
+                        .iter()
+                        .map(|t| t.as_millisecond())
+                        .collect();
+                    let host_zone = self.host_zone(&client, host).await;
+                    gaps.extend(day_gaps(
+                        &model,
+                        branch,
+                        service.slug.as_str(),
+                        staff.slug.as_str(),
+                        &tz,
+                        &ours,
+                        &theirs,
+                        host_zone.as_deref(),
+                    ));
+                }
+            }
+        }
+        Ok(gaps)
+    }
+
+    async fn host_zone(&self, client: &CalCom, host: &str) -> Option<String> {
+        let schedules = client.schedules().await.ok()?;
+        schedules
+            .iter()
+            .find(|s| s["ownerUsername"].as_str() == Some(host))
+            .or_else(|| schedules.first())
+            .and_then(|s| s["timeZone"].as_str().map(str::to_owned))
+    }
+
+    /// `timezone verify`: every zone involved, and what the next DST changes touch.
+    pub async fn verify_zones(&self, slug: &str) -> Result<ZoneReport> {
+        let model = self.company(slug).await?;
+        let mut zones = Vec::new();
+        for branch in &model.tenant().branches {
+            let valid = TimeZone::get(&branch.timezone).is_ok();
+            zones.push(ZoneLine {
+                what: format!("branch {}", branch.slug),
+                zone: branch.timezone.clone(),
+                ok: valid,
+            });
+        }
+        if let Some(client) = self.calcom_client(&model).ok().flatten() {
+            for staff in model
+                .tenant()
+                .staff
+                .iter()
+                .filter(|s| s.calcom_username.is_some())
+            {
+                let username = staff.calcom_username.as_deref().unwrap_or_default();
+                let host_zone = self.host_zone(&client, username).await;
+                let expected: BTreeSet<&str> = staff
+                    .branches
+                    .iter()
+                    .filter_map(|b| model.tenant().branch(b.as_str()))
+                    .map(|b| b.timezone.as_str())
+                    .collect();
+                let ok = host_zone.as_deref().is_some_and(|z| expected.contains(z));
+                zones.push(ZoneLine {
+                    what: format!("Cal.com host {username} ({})", staff.slug),
+                    zone: host_zone.unwrap_or_else(|| "unbekannt (Cal.com antwortet nicht)".into()),
+                    ok,
+                });
+            }
+        }
+        let server = TimeZone::system().iana_name().unwrap_or("UTC").to_owned();
+        zones.push(ZoneLine {
+            what: "server".into(),
+            zone: format!("{server} (AskPro rechnet in UTC und zeigt Filialzeit)"),
+            ok: true,
+        });
+        let database = askpro_store::db_timezone(&self.db).await?;
+        zones.push(ZoneLine {
+            what: "database".into(),
+            zone: format!("{database} (Zeiten als UTC-Millisekunden)"),
+            ok: true,
+        });
+        let transitions = self.transitions_ahead(&model).await?;
+        Ok(ZoneReport {
+            company: slug.to_owned(),
+            zones,
+            transitions,
+        })
+    }
+
+    async fn transitions_ahead(&self, model: &CompanyModel) -> Result<Vec<ZoneTransition>> {
+        let now = self.now();
+        let horizon = now + SignedDuration::from_hours(24 * 366);
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for branch in &model.tenant().branches {
+            if !seen.insert(branch.timezone.clone()) {
+                continue;
+            }
+            let tz = model.zone(branch.slug.as_str());
+            for transition in tz
+                .following(now)
+                .take(2)
+                .filter(|t| t.timestamp() < horizon)
+            {
+                let at = transition.timestamp();
+                let around = self.bookings_around(model, at).await?;
+                out.push(ZoneTransition {
+                    zone: branch.timezone.clone(),
+                    at: format_local(at.as_millisecond(), &tz),
+                    offset_after: transition.offset().to_string(),
+                    bookings_around: around,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn bookings_around(&self, model: &CompanyModel, at: Timestamp) -> Result<usize> {
+        let filter = askpro_store::appointments::ListFilter {
+            company_id: model.id().to_owned(),
+            starts_from: at.as_millisecond() - 86_400_000,
+            starts_to: at.as_millisecond() + 86_400_000,
+            status: Some("booked".into()),
+            staff_id: None,
+            customer_phone: None,
+        };
+        Ok(askpro_store::appointments::list(&self.db, &filter)
+            .await?
+            .len())
+    }
+}
+
+/// The days on which the two sets of starts differ, with the likeliest reason.
+#[allow(clippy::too_many_arguments)]
+fn day_gaps(
+    model: &CompanyModel,
+    branch: &askpro_core::tenant::Branch,
+    service: &str,
+    staff: &str,
+    tz: &TimeZone,
+    ours: &BTreeSet<i64>,
+    theirs: &BTreeSet<i64>,
+    host_zone: Option<&str>,
+) -> Vec<AvailabilityGap> {
+    let day_of = |ms: &i64| {
+        Timestamp::from_millisecond(*ms)
+            .map(|t| t.to_zoned_datetime(tz.clone()).date())
+            .unwrap_or(Date::ZERO)
+    };
+    let mut by_day: BTreeMap<Date, (Vec<i64>, Vec<i64>, bool, bool)> = BTreeMap::new();
+    for ms in ours {
+        let entry = by_day.entry(day_of(ms)).or_default();
+        entry.2 = true;
+        if !theirs.contains(ms) {
+            entry.0.push(*ms);
+        }
+    }
+    for ms in theirs {
+        let entry = by_day.entry(day_of(ms)).or_default();
+        entry.3 = true;
+        if !ours.contains(ms) {
+            entry.1.push(*ms);
+        }
+    }
+    let time_only = |ms: &i64| {
+        Timestamp::from_millisecond(*ms)
+            .map(|t| {
+                t.to_zoned_datetime(tz.clone())
+                    .time()
+                    .strftime("%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let zones_differ = host_zone.is_some_and(|z| Some(z) != tz.iana_name());
+    by_day
+        .into_iter()
+        .filter(|(_, (a, c, _, _))| !a.is_empty() || !c.is_empty())
+        .map(|(date, (askpro_only, calcom_only, we_open, they_open))| {
+            let holiday = branch.closed.contains(&date)
+                || branch
+                    .holidays
+                    .is_some_and(|r| askpro_core::holidays::holiday_on(r, date).is_some());
+            let reason = if zones_differ {
+                format!(
+                    "time zone: Cal.com host in {}, branch in {}",
+                    host_zone.unwrap_or("?"),
+                    tz.iana_name().unwrap_or("?")
+                )
+            } else if holiday && !calcom_only.is_empty() {
+                "holiday: the branch is closed, Cal.com does not know".to_owned()
+            } else if !we_open || !they_open {
+                "hours: one side does not work that day".to_owned()
+            } else {
+                "booking: taken on one side only (run `askpro calcom force-sync`)".to_owned()
+            };
+            let _ = model;
+            AvailabilityGap {
+                service: service.to_owned(),
+                staff: staff.to_owned(),
+                date: date.to_string(),
+                askpro_only: askpro_only.iter().map(time_only).collect(),
+                calcom_only: calcom_only.iter().map(time_only).collect(),
+                reason,
+            }
+        })
+        .collect()
+}
