@@ -428,6 +428,14 @@ pub struct DemoArgs {
     /// The demo's SQLite file; it is recreated on every start.
     #[arg(long, default_value = "demo/askpro-demo.db")]
     pub db_file: PathBuf,
+    /// Keep the salon's calendar in a local Cal.com stand-in (no account needed):
+    /// Anna's and Jonas's Damenhaarschnitt live there, two customers booked on the web
+    /// before the start, and web bookings made later arrive by signed webhook.
+    #[arg(long)]
+    pub calcom_fake: bool,
+    /// Where the Cal.com stand-in listens.
+    #[arg(long, default_value = "127.0.0.1:8091", requires = "calcom_fake")]
+    pub calcom_fake_listen: String,
     #[command(flatten)]
     pub now: NowArg,
 }

@@ -8,6 +8,7 @@
 
 mod confirm;
 mod duplicates;
+mod gaps;
 mod letters;
 mod mirror;
 mod push;

@@ -5,16 +5,16 @@
 
 use crate::App;
 use crate::booking::AvailabilityQuery;
+use crate::booking::{engine_for, staff_calendar};
 use crate::error::{AppError, Result};
 use crate::model::CompanyModel;
 use crate::time::format_local;
 use askpro_connectors::calcom::{CalCom, SlotsQuery};
 use askpro_store::calcom as store;
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -45,13 +45,14 @@ impl CalcomStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AvailabilityGap {
     pub service: String,
+    pub branch: String,
     pub staff: String,
     pub date: String,
-    /// Local times AskPro offers and Cal.com does not.
+    /// Local times AskPro offers and Cal.com does not, as ranges (`09:00–11:15`).
     pub askpro_only: Vec<String>,
     /// Local times Cal.com offers and AskPro does not.
     pub calcom_only: Vec<String>,
-    /// `hours`, `holiday`, `time zone` or `booking`.
+    /// Why, by both sides' rules: hours, holiday, notice, horizon, booking, time zone.
     pub reason: String,
 }
 
@@ -255,6 +256,7 @@ impl App {
                     staff: None,
                 };
                 let local = self.local_availability(slug, &query).await?;
+                let busy = self.busy_by_staff(&model, today, query.days).await?;
                 for staff in model.qualified_staff(branch, service) {
                     let Some((event_type, host)) = model.calcom_pair(service, staff) else {
                         continue;
@@ -282,16 +284,31 @@ impl App {
                         .map(|t| t.as_millisecond())
                         .collect();
                     let host_zone = self.host_zone(&client, host).await;
-                    gaps.extend(day_gaps(
-                        &model,
-                        branch,
-                        service.slug.as_str(),
-                        staff.slug.as_str(),
-                        &tz,
-                        &ours,
-                        &theirs,
-                        host_zone.as_deref(),
-                    ));
+                    let calendar = staff_calendar(&model, staff, &busy);
+                    let engine = engine_for(&model, branch, service, &tz, self.now());
+                    let sides = super::gaps::Sides {
+                        ours: &ours,
+                        theirs: &theirs,
+                        zone: &tz,
+                        host_zone: host_zone.as_deref(),
+                        why_not_ours: &|ms| {
+                            let at = Timestamp::from_millisecond(ms).ok()?;
+                            engine.check_slot(&calendar, at).err()
+                        },
+                    };
+                    gaps.extend(
+                        super::gaps::by_day(&sides)
+                            .into_iter()
+                            .map(|g| AvailabilityGap {
+                                service: service.slug.to_string(),
+                                branch: branch.slug.to_string(),
+                                staff: staff.slug.to_string(),
+                                date: g.date,
+                                askpro_only: g.askpro_only,
+                                calcom_only: g.calcom_only,
+                                reason: g.reason,
+                            }),
+                    );
                 }
             }
         }
@@ -403,81 +420,4 @@ impl App {
             .await?
             .len())
     }
-}
-
-/// The days on which the two sets of starts differ, with the likeliest reason.
-#[allow(clippy::too_many_arguments)]
-fn day_gaps(
-    model: &CompanyModel,
-    branch: &askpro_core::tenant::Branch,
-    service: &str,
-    staff: &str,
-    tz: &TimeZone,
-    ours: &BTreeSet<i64>,
-    theirs: &BTreeSet<i64>,
-    host_zone: Option<&str>,
-) -> Vec<AvailabilityGap> {
-    let day_of = |ms: &i64| {
-        Timestamp::from_millisecond(*ms)
-            .map(|t| t.to_zoned_datetime(tz.clone()).date())
-            .unwrap_or(Date::ZERO)
-    };
-    let mut by_day: BTreeMap<Date, (Vec<i64>, Vec<i64>, bool, bool)> = BTreeMap::new();
-    for ms in ours {
-        let entry = by_day.entry(day_of(ms)).or_default();
-        entry.2 = true;
-        if !theirs.contains(ms) {
-            entry.0.push(*ms);
-        }
-    }
-    for ms in theirs {
-        let entry = by_day.entry(day_of(ms)).or_default();
-        entry.3 = true;
-        if !ours.contains(ms) {
-            entry.1.push(*ms);
-        }
-    }
-    let time_only = |ms: &i64| {
-        Timestamp::from_millisecond(*ms)
-            .map(|t| {
-                t.to_zoned_datetime(tz.clone())
-                    .time()
-                    .strftime("%H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default()
-    };
-    let zones_differ = host_zone.is_some_and(|z| Some(z) != tz.iana_name());
-    by_day
-        .into_iter()
-        .filter(|(_, (a, c, _, _))| !a.is_empty() || !c.is_empty())
-        .map(|(date, (askpro_only, calcom_only, we_open, they_open))| {
-            let holiday = branch.closed.contains(&date)
-                || branch
-                    .holidays
-                    .is_some_and(|r| askpro_core::holidays::holiday_on(r, date).is_some());
-            let reason = if zones_differ {
-                format!(
-                    "time zone: Cal.com host in {}, branch in {}",
-                    host_zone.unwrap_or("?"),
-                    tz.iana_name().unwrap_or("?")
-                )
-            } else if holiday && !calcom_only.is_empty() {
-                "holiday: the branch is closed, Cal.com does not know".to_owned()
-            } else if !we_open || !they_open {
-                "hours: one side does not work that day".to_owned()
-            } else {
-                "booking: taken on one side only (run `askpro calcom force-sync`)".to_owned()
-            };
-            let _ = model;
-            AvailabilityGap {
-                service: service.to_owned(),
-                staff: staff.to_owned(),
-                date: date.to_string(),
-                askpro_only: askpro_only.iter().map(time_only).collect(),
-                calcom_only: calcom_only.iter().map(time_only).collect(),
-                reason,
-            }
-        })
-        .collect()
 }

@@ -157,6 +157,7 @@ fn print_gaps(global: &Global, all: &[(String, Vec<askpro_app::calendar::Availab
                 vec![
                     g.date.clone(),
                     g.service.clone(),
+                    g.branch.clone(),
                     g.staff.clone(),
                     g.askpro_only.join(" "),
                     g.calcom_only.join(" "),
@@ -168,6 +169,7 @@ fn print_gaps(global: &Global, all: &[(String, Vec<askpro_app::calendar::Availab
             &[
                 "DAY",
                 "SERVICE",
+                "BRANCH",
                 "STAFF",
                 "ONLY ASKPRO",
                 "ONLY CAL.COM",

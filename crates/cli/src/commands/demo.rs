@@ -15,8 +15,16 @@ const EXAMPLE_TENANT: &str = include_str!("../../../../examples/salon-sonnensche
 
 pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
     let app = fresh_database(&args.db_file, global.clock()).await?;
+    let calcom = match args.calcom_fake {
+        true => Some(super::demo_calcom::start(&app, &args.calcom_fake_listen).await?),
+        false => None,
+    };
+    let tenant_text = match &calcom {
+        Some(fake) => super::demo_calcom::tenant(EXAMPLE_TENANT, &fake.base_url),
+        None => EXAMPLE_TENANT.to_owned(),
+    };
     let tenant =
-        Tenant::from_toml(EXAMPLE_TENANT).context("the built-in example tenant is invalid")?;
+        Tenant::from_toml(&tenant_text).context("the built-in example tenant is invalid")?;
     let outcome = app
         .apply_tenant(&tenant, &Actor::cli(Some("demo".into())))
         .await?;
@@ -25,6 +33,17 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| format!("demo-{}", askpro_store::new_id()));
     let company_token = app.create_company_token(&outcome.company, "demo").await?;
+    let calcom_lines = match &calcom {
+        Some(fake) => {
+            let at = super::demo_calcom::Addresses {
+                askpro: &args.listen,
+                calcom: &args.calcom_fake_listen,
+                db_file: &args.db_file.display().to_string(),
+            };
+            super::demo_calcom::connect(&app, &fake.fake, &outcome.company, &at).await?
+        }
+        None => String::new(),
+    };
     print_welcome(
         &app,
         &args,
@@ -33,6 +52,7 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
         &company_token,
     )
     .await?;
+    print!("{calcom_lines}");
     let config = ServerConfig {
         operator_token: Some(operator_token),
         retell_api_keys: vec![demo_retell_key()],

@@ -5,6 +5,7 @@ mod calcom;
 mod calls;
 mod config;
 mod demo;
+mod demo_calcom;
 mod german;
 mod jobs;
 mod queue;

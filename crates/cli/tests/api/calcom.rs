@@ -19,6 +19,8 @@ crate::on_both_databases!(
     webhooks_are_signed_deduplicated_and_order_proof,
     a_web_booking_on_a_taken_time_is_kept_as_a_conflict,
     force_sync_fixes_planted_drift_and_then_finds_nothing,
+    a_key_that_stops_working_is_alerted_and_callers_still_served,
+    a_cache_signal_empties_a_running_servers_slot_cache,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -690,5 +692,83 @@ async fn force_sync_fixes_planted_drift_and_then_finds_nothing(backend: Backend)
             .iter()
             .any(|r| r.source == "calcom" && r.status == "booked"),
         "the web booking is mirrored"
+    );
+}
+
+async fn a_key_that_stops_working_is_alerted_and_callers_still_served(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    c.fake.set_key("cal_rotated_key");
+    let slots = c.tuesday_slots().await;
+    assert!(
+        slots.contains(&"2026-12-01T10:00:00+01:00".to_owned()),
+        "AskPro answers alone: {slots:?}"
+    );
+    let (status, booked) = c.t.book("anna", "2026-12-01T10:00:00+01:00").await;
+    assert_eq!(
+        (status, booked["sync"].as_str()),
+        (201, Some("pending")),
+        "{booked}"
+    );
+    let hour = c.t.app.now_ms() / 3_600_000;
+    let alert = askpro_store::jobs::find_by_key(
+        &c.t.app.db,
+        &format!("slack.alert:calcom_key:{COMPANY}:{hour}"),
+    )
+    .await
+    .unwrap()
+    .expect("one alert for the dead key");
+    assert!(
+        alert.payload.contains("SALON_CALCOM_KEY") && !alert.payload.contains(KEY),
+        "{}",
+        alert.payload
+    );
+    // The key is renewed: the queued push delivers the booking.
+    c.fake.set_key(KEY);
+    c.t.app.clock.advance(SignedDuration::from_secs(10));
+    c.work_calcom(Duration::from_millis(300)).await;
+    assert_eq!(
+        c.appointment(booked["id"].as_str().unwrap()).await["sync"],
+        "synced"
+    );
+}
+
+async fn a_cache_signal_empties_a_running_servers_slot_cache(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    let loops = askpro_app::background::start(
+        &c.t.app,
+        askpro_app::background::Loops {
+            cache_signals: true,
+            ..Default::default()
+        },
+    );
+    c.tuesday_slots().await;
+    assert!(
+        !c.t.app.calendars.slots.is_empty(),
+        "Cal.com's answer is cached"
+    );
+    // What `askpro cache:forget availability:*` does from another process.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let name = format!(
+        "{}availability:*",
+        askpro_app::background::CACHE_SIGNAL_PREFIX
+    );
+    askpro_store::workers::raise_signal(&c.t.app.db, &name, c.t.app.now_ms() + 1)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !c.t.app.calendars.slots.is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "dropped within five seconds"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        loops.stop(Duration::from_secs(5)).await,
+        "the loop stops when asked"
     );
 }

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod calcom;
 mod config;
 mod german;
 mod queue;

@@ -281,3 +281,82 @@ async fn the_server_keeps_serving_when_whoever_read_its_log_goes_away() {
     }
     drop(child);
 }
+
+/// A port nobody listens on right now (the demo's webhook URL needs a fixed address).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn the_calcom_demo_mirrors_web_bookings_by_sync_and_by_webhook() {
+    let dir = tempfile::tempdir().unwrap();
+    let (askpro, calcom) = (
+        format!("127.0.0.1:{}", free_port()),
+        format!("127.0.0.1:{}", free_port()),
+    );
+    let db_file = dir.path().join("demo.db");
+    let mut child = crate::askpro_command()
+        .args(["demo", "--calcom-fake", "--listen", &askpro])
+        .args(["--calcom-fake-listen", &calcom, "--db-file"])
+        .arg(&db_file)
+        .env("ASKPRO_LOG", "error")
+        .env("ASKPRO_ADMIN_TOKEN", "calcom-demo-token")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("askpro demo starts");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let _child = KillOnDrop(child);
+    let mut lines = stdout.lines().map_while(Result::ok);
+    let synced = lines
+        .find(|l| l.contains("mirrored by the first sync"))
+        .expect("the demo reports its first sync");
+    assert!(synced.contains("(2 web booking(s) mirrored"), "{synced}");
+    let curl = lines
+        .find(|l| l.contains("/web/bookings"))
+        .expect("a web booking to try");
+    let payload = curl.split('\'').nth(3).expect("the -d payload");
+    let client = reqwest::Client::new();
+    let mut booked = None;
+    for _ in 0..50 {
+        match client
+            .post(format!("http://{calcom}/web/bookings"))
+            .header("content-type", "application/json")
+            .body(payload.to_owned())
+            .send()
+            .await
+        {
+            Ok(response) => {
+                booked = Some(response.status().as_u16());
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    assert_eq!(booked, Some(201), "the stand-in's booking page takes it");
+    let url = format!(
+        "http://{askpro}/api/v1/companies/salon-sonnenschein/appointments?from=2026-11-30&to=2027-01-31"
+    );
+    let mut mirrored = 0;
+    for _ in 0..100 {
+        if let Ok(response) = client
+            .get(&url)
+            .bearer_auth("calcom-demo-token")
+            .send()
+            .await
+            && let Ok(body) = response.json::<serde_json::Value>().await
+        {
+            mirrored = body["appointments"].as_array().map_or(0, |all| {
+                all.iter().filter(|a| a["source"] == "calcom").count()
+            });
+            if mirrored == 3 {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mirrored, 3, "two by the first sync, one by webhook");
+}

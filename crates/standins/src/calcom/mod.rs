@@ -41,6 +41,8 @@ struct Inner {
     failing: Mutex<Option<Fault>>,
     latency: Mutex<Option<Duration>>,
     now: Mutex<Option<Timestamp>>,
+    /// Milliseconds the clock runs ahead of (or behind) the system's.
+    shift_ms: Mutex<i64>,
     log: Mutex<Vec<String>>,
     subscription: Mutex<Option<(String, String)>>,
     delivered: Mutex<Vec<String>>,
@@ -90,6 +92,7 @@ fn router(fake: Fake) -> Router {
         .route("/v2/event-types/{id}", get(routes::event_type))
         .route("/v2/schedules", get(routes::schedules))
         .route("/v2/webhooks", get(routes::webhooks))
+        .route("/web/bookings", post(routes::web_booking))
         .with_state(fake)
 }
 
@@ -143,8 +146,18 @@ impl Fake {
         *lock(&self.0.now) = now;
     }
 
+    /// A running clock moved by `ms` from the system's (as `askpro --now` moves its own).
+    pub fn set_shift_ms(&self, ms: i64) {
+        *lock(&self.0.shift_ms) = ms;
+    }
+
     pub fn now(&self) -> Timestamp {
-        lock(&self.0.now).unwrap_or_else(Timestamp::now)
+        lock(&self.0.now).unwrap_or_else(|| {
+            let shift = jiff::SignedDuration::from_millis(*lock(&self.0.shift_ms));
+            Timestamp::now()
+                .checked_add(shift)
+                .unwrap_or_else(|_| Timestamp::now())
+        })
     }
 
     /// The next `count` requests meet `fault`, in order, after which it answers again.

@@ -428,3 +428,27 @@ pub(super) async fn webhooks(AxState(fake): AxState<Fake>, headers: HeaderMap) -
         .collect();
     success(StatusCode::OK, Value::Array(list))
 }
+
+/// `POST /web/bookings` (not Cal.com's API): a customer books on the business's booking
+/// page, `{"eventTypeId", "host", "start", "name", "email"}`; webhooks fire as in Cal.com.
+pub(super) async fn web_booking(AxState(fake): AxState<Fake>, Json(body): Json<Value>) -> Response {
+    let (Some(event_type), Some(host), Some(start)) = (
+        body["eventTypeId"].as_i64(),
+        body["host"].as_str(),
+        body["start"]
+            .as_str()
+            .and_then(|s| s.parse::<Timestamp>().ok()),
+    ) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BadRequestException",
+            "eventTypeId, host and start (RFC 3339) are required",
+        );
+    };
+    let attendee = json!({ "name": body["name"].as_str().unwrap_or("Web-Kunde"),
+        "email": body["email"].as_str().unwrap_or("web@kunde.example"), "timeZone": "Europe/Berlin" });
+    match fake.web_book(event_type, host, start, attendee) {
+        Ok(booking) => success(StatusCode::CREATED, booking_json(&fake.state(), &booking)),
+        Err(message) => error(StatusCode::BAD_REQUEST, "BadRequestException", &message),
+    }
+}
