@@ -40,6 +40,21 @@ async fn monitor(global: &Global, queue: Option<String>, notify_slack: bool) -> 
     let app = super::open_app(global).await?;
     let now = app.now_ms();
     let mut all = jobs::stats(&app.db, now).await?;
+    // Every queue AskPro has is shown, an idle one too (operators look for `calcom`).
+    for known in QUEUES {
+        if !all.iter().any(|s| s.queue == known) {
+            all.push(QueueStats {
+                queue: known.to_owned(),
+                pending: 0,
+                running: 0,
+                dead: 0,
+                done_last_hour: 0,
+                failed_attempts_last_hour: 0,
+                oldest_pending_at: None,
+            });
+        }
+    }
+    all.sort_by(|a, b| a.queue.cmp(&b.queue));
     all.push(askpro_store::calls::merge_stats(&app.db, now).await?);
     let stats: Vec<QueueStats> = all
         .into_iter()
