@@ -17,7 +17,7 @@ pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
             () = tokio::time::sleep(next) => {}
             _ = stop.changed() => continue,
         }
-        next = match app.sync_all_calendars().await {
+        next = match app.sync_all_calendars(Some(interval(&app).await)).await {
             Ok(companies) => {
                 if trouble.recovered() {
                     app.health.fine(COMPONENT);
@@ -50,13 +50,15 @@ async fn interval(app: &App) -> Duration {
 
 impl App {
     /// Reconciles every company that keeps its calendar in Cal.com; how many were
-    /// reconciled. The first failure is returned after all were tried.
-    pub async fn sync_all_calendars(&self) -> crate::error::Result<usize> {
+    /// reconciled. The first failure is returned after all were tried. With `every`, a
+    /// company reconciled within half of it (by another server, say) is left out, so that
+    /// several servers do not all reconcile at once.
+    pub async fn sync_all_calendars(&self, every: Option<Duration>) -> crate::error::Result<usize> {
         let mut done = 0;
         let mut first_error = None;
         for company in askpro_store::tenants::list(&self.db).await? {
             let model = self.company(&company.slug).await?;
-            if model.tenant().calcom.is_none() {
+            if model.tenant().calcom.is_none() || self.synced_lately(model.id(), every).await? {
                 continue;
             }
             match self.calcom_sync(&company.slug, None, false).await {
@@ -71,5 +73,20 @@ impl App {
             Some(error) => Err(error),
             None => Ok(done),
         }
+    }
+}
+
+impl App {
+    async fn synced_lately(
+        &self,
+        company_id: &str,
+        every: Option<Duration>,
+    ) -> crate::error::Result<bool> {
+        let Some(every) = every else {
+            return Ok(false);
+        };
+        let half = i64::try_from(every.as_millis() / 2).unwrap_or(i64::MAX);
+        let last = askpro_store::calcom::last_run(&self.db, company_id).await?;
+        Ok(last.is_some_and(|run| run.finished_at > self.now_ms() - half))
     }
 }

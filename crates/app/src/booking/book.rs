@@ -180,6 +180,23 @@ impl App {
                 Err(reason) => reasons.push(reason),
             }
         }
+        if request.staff.is_none() {
+            // Whom Cal.com last showed free at that time goes first; whom it showed busy
+            // (another calendar of theirs, say) last.
+            free.sort_by_key(|member| {
+                match self.calcom_offered(
+                    model,
+                    service,
+                    member,
+                    branch.slug.as_str(),
+                    request.start,
+                ) {
+                    Some(true) => 0,
+                    None => 1,
+                    Some(false) => 2,
+                }
+            });
+        }
         if free.is_empty() {
             let reason = if reasons.contains(&SlotRejection::Taken) {
                 SlotRejection::Taken
@@ -242,7 +259,8 @@ impl App {
         let mut policy = self.notify_policy(model).await?;
         let calcom_timeout = self.calcom_timeout(model).await;
         if new.sync.is_some() {
-            policy.await_calcom_ms = i64::try_from(calcom_timeout.as_millis()).unwrap_or(0);
+            policy.await_calcom_ms = i64::try_from(calcom_timeout.as_millis()).unwrap_or(0)
+                + crate::calendar::CONFIRMATION_GRACE_MS;
         }
         let mut tx = self.db.begin_write().await?;
         appointments::insert(&mut tx, new, now).await?;

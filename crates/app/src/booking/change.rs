@@ -152,7 +152,8 @@ impl App {
         let in_calcom = model.calcom_mapped(service, member) || row.calcom_uid.is_some();
         let timeout = self.calcom_timeout(&model).await;
         if in_calcom {
-            policy.await_calcom_ms = i64::try_from(timeout.as_millis()).unwrap_or(0);
+            policy.await_calcom_ms = i64::try_from(timeout.as_millis()).unwrap_or(0)
+                + crate::calendar::CONFIRMATION_GRACE_MS;
         }
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;

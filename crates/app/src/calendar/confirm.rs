@@ -93,7 +93,13 @@ impl App {
     /// pushes later).
     async fn push_now(&self, model: &CompanyModel, id: &str) -> Option<Pushed> {
         let timeout = self.calcom_timeout(model).await;
-        match self.push_appointment(model, id, timeout, false).await {
+        // The caller waits `calcom.timeout_ms` at most for the whole exchange, however
+        // many requests a move or a lookup takes; the queued job does the rest.
+        let pushed =
+            tokio::time::timeout(timeout, self.push_appointment(model, id, timeout, false))
+                .await
+                .unwrap_or(Ok(Pushed::Later(CalcomError::Timeout)));
+        match pushed {
             Ok(Pushed::Later(error)) => {
                 tracing::warn!(company = model.slug(), appointment_id = id, %error, "Cal.com did not take the change in time; the calcom job pushes it");
                 Some(Pushed::Later(error))

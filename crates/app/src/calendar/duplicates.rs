@@ -90,10 +90,15 @@ impl App {
             self.settle_conflict(&model, conflict, holder, confirm, &mut report)
                 .await?;
         }
-        for refused in rows
+        // An appointment in an overlap group was decided there already.
+        let decided: Vec<&str> = conflicts
             .iter()
-            .filter(|r| r.sync.as_deref() == Some("conflict"))
-        {
+            .map(|c| c.appointment_id.as_str())
+            .collect();
+        let refused_rows = rows
+            .iter()
+            .filter(|r| r.sync.as_deref() == Some("conflict") && !decided.contains(&r.id.as_str()));
+        for refused in refused_rows {
             report.groups.push(Duplicate {
                 kind: "refused",
                 keep: None,

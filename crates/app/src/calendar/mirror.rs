@@ -173,6 +173,14 @@ impl App {
                 Ok(()) => break,
                 Err(StoreError::Overlap) => {
                     drop(tx);
+                    // The webhook and a reconciliation mirroring the same booking at once:
+                    // the other one was first, and this is no double booking.
+                    if store::by_uid(&self.db, model.id(), &booking.uid)
+                        .await?
+                        .is_some()
+                    {
+                        return Ok(Mirrored::Unchanged);
+                    }
                     if let Some(holder) = self.overlapping(model, &new).await? {
                         return self.keep_conflict(model, &new, booking, holder).await;
                     }
@@ -334,6 +342,7 @@ impl App {
         let rows = appointments::list(&self.db, &filter).await?;
         Ok(rows
             .into_iter()
+            .filter(|r| r.calcom_uid.is_none() || r.calcom_uid != new.calcom_uid)
             .find(|r| r.blocked_from < new.blocked_until && new.blocked_from < r.blocked_until)
             .map(|r| r.id))
     }
@@ -421,6 +430,11 @@ impl App {
                 Mirrored::Ignored("unknown")
             });
         };
+        if row.sync.as_deref() == Some("pending") {
+            // AskPro is changing it (a move to another host cancels the old booking
+            // there): the push decides, not the old booking's cancellation.
+            return Ok(Mirrored::Ignored("awaiting_push"));
+        }
         if row.status != "booked" {
             return Ok(Mirrored::Unchanged);
         }

@@ -21,7 +21,7 @@ pub use confirm::TAKEN_IN_CALCOM;
 pub use duplicates::{APOLOGY, Duplicate, DuplicatesReport, Entry};
 pub use letters::ApologyMail;
 pub use push::PUSH;
-pub(crate) use push::{PushJob, enqueue_push, mark_pending};
+pub(crate) use push::{CONFIRMATION_GRACE_MS, PushJob, enqueue_push, mark_pending};
 pub use reconcile::{Difference, SyncReport};
 pub use slots::SlotCache;
 pub use status::{AvailabilityGap, CalcomStatus, Check, ZoneLine, ZoneReport, ZoneTransition};

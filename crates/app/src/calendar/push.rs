@@ -25,6 +25,10 @@ pub const PUSH: &str = "calcom.push";
 /// A little after the request's own attempt has given up, so the job rarely races it.
 const JOB_GRACE_MS: i64 = 5_000;
 
+/// How much longer than the request's push a confirmation waits: the push starts only
+/// after the change's commit.
+pub(crate) const CONFIRMATION_GRACE_MS: i64 = 2_000;
+
 /// How a push ended.
 #[derive(Debug)]
 pub(crate) enum Pushed {
@@ -106,10 +110,13 @@ impl App {
             Ok(client) => client,
             Err(error) => return Ok(Pushed::Later(error)),
         };
-        let (Some((event_type, host)), Some(client)) = (pair, client) else {
-            // No longer in Cal.com's reach (the mapping was removed): nothing to push.
+        let Some(client) = client else {
+            // The company no longer keeps its calendar in Cal.com.
             self.settle(&row, row.calcom_uid.as_deref(), None).await?;
             return Ok(Pushed::Synced);
+        };
+        let Some((event_type, host)) = pair else {
+            return self.leave_calcom(&client, &row).await;
         };
         let exchange = Exchange {
             client: &client,
@@ -118,7 +125,8 @@ impl App {
             host,
             deadline,
         };
-        match exchange.run(model, look_up, self.now()).await {
+        let sync_days = model.tenant().calcom.as_ref().map_or(60, |c| c.sync_days);
+        match exchange.run(model, look_up, self.now(), sync_days).await {
             Ok(uid) => {
                 self.settle(&row, uid.as_deref(), Some("synced")).await?;
                 self.calendars.slots.forget_host(model.id(), host);
@@ -136,6 +144,23 @@ impl App {
             }
             Err(error) => Ok(Pushed::Refused(error)),
         }
+    }
+
+    /// An appointment moved to a staff member (or service) outside Cal.com: its old
+    /// booking there must not keep the time, or the next reconciliation moves it back.
+    async fn leave_calcom(&self, client: &CalCom, row: &AppointmentRow) -> Result<Pushed> {
+        if let Some(uid) = &row.calcom_uid {
+            match client
+                .cancel_booking(uid, "Bei AskPro zu einem Mitarbeiter ohne Cal.com verlegt")
+                .await
+            {
+                Ok(()) | Err(CalcomError::NotFound(_)) => {}
+                Err(error) if error.is_retryable() => return Ok(Pushed::Later(error)),
+                Err(error) => return Ok(Pushed::Refused(error)),
+            }
+        }
+        self.settle(row, None, None).await?;
+        Ok(Pushed::Synced)
     }
 
     /// Stores the outcome of a push unless the appointment changed meanwhile.
@@ -181,6 +206,12 @@ impl App {
     }
 }
 
+/// Where a push looks for bookings of ours: around now and the appointment's start.
+struct Window {
+    now: Timestamp,
+    sync_days: u32,
+}
+
 /// One push of one appointment to one Cal.com account.
 struct Exchange<'a> {
     client: &'a CalCom,
@@ -197,8 +228,10 @@ impl Exchange<'_> {
         model: &CompanyModel,
         look_up: bool,
         now: Timestamp,
+        sync_days: u32,
     ) -> std::result::Result<Option<String>, CalcomError> {
-        let remote = self.remote(look_up, now).await?;
+        let window = Window { now, sync_days };
+        let remote = self.remote(look_up, &window).await?;
         match self.step(remote.as_ref()) {
             Step::Link(uid) => Ok(uid),
             Step::Cancel(uid) => {
@@ -220,17 +253,18 @@ impl Exchange<'_> {
                 Ok(Some(moved.uid))
             }
             Step::Replace(uid) => {
+                // The new host's booking first: refused, the old one still stands.
+                let created = self.create(model, &window).await?;
                 match self
                     .client
                     .cancel_booking(&uid, "Anderer Mitarbeiter bei AskPro")
                     .await
                 {
-                    Ok(()) | Err(CalcomError::NotFound(_)) => {}
-                    Err(error) => return Err(error),
+                    Ok(()) | Err(CalcomError::NotFound(_)) => Ok(Some(created)),
+                    Err(error) => Err(error),
                 }
-                self.create(model).await.map(Some)
             }
-            Step::Create => self.create(model).await.map(Some),
+            Step::Create => self.create(model, &window).await.map(Some),
         }
     }
 
@@ -255,7 +289,23 @@ impl Exchange<'_> {
             .map_err(|e| CalcomError::Invalid(e.to_string()))
     }
 
-    async fn create(&self, model: &CompanyModel) -> std::result::Result<String, CalcomError> {
+    /// Creates the booking. Cal.com's "already has booking" may be about our own booking
+    /// (a concurrent push, or an earlier attempt whose answer was lost): looked up first.
+    async fn create(
+        &self,
+        model: &CompanyModel,
+        window: &Window,
+    ) -> std::result::Result<String, CalcomError> {
+        match self.create_once(model).await {
+            Err(CalcomError::Conflict(message)) => match self.find_mine(window).await? {
+                Some(mine) => Ok(mine.uid),
+                None => Err(CalcomError::Conflict(message)),
+            },
+            other => other,
+        }
+    }
+
+    async fn create_once(&self, model: &CompanyModel) -> std::result::Result<String, CalcomError> {
         let row = self.row;
         let call_id = (row.source == "phone")
             .then_some(row.source_ref.as_deref())
@@ -286,25 +336,35 @@ impl Exchange<'_> {
     async fn remote(
         &self,
         look_up: bool,
-        now: Timestamp,
+        window: &Window,
     ) -> std::result::Result<Option<BookingRecord>, CalcomError> {
         if let Some(uid) = &self.row.calcom_uid {
-            return match self.client.booking(uid).await {
-                Ok(found) => Ok(Some(found)),
-                Err(CalcomError::NotFound(_)) => Ok(None),
-                Err(error) => Err(error),
-            };
-        }
-        if !look_up {
+            match self.client.booking(uid).await {
+                Ok(found) if found.is_active() => return Ok(Some(found)),
+                // Replaced (our earlier move whose answer was lost, or a move on the web)
+                // or gone: whatever of ours still holds a time is found by our id.
+                Ok(_) | Err(CalcomError::NotFound(_)) => {}
+                Err(error) => return Err(error),
+            }
+        } else if !look_up {
             return Ok(None);
         }
-        let around = self.start()?.max(now);
+        self.find_mine(window).await
+    }
+
+    /// The active booking carrying this appointment's id, within the reconciliation's
+    /// reach around now and the appointment's start; extra ones are cancelled.
+    async fn find_mine(
+        &self,
+        window: &Window,
+    ) -> std::result::Result<Option<BookingRecord>, CalcomError> {
+        let start = self.start()?;
+        let day = jiff::SignedDuration::from_hours(24);
+        let ahead = jiff::SignedDuration::from_hours(24 * i64::from(window.sync_days.max(1)));
         let filter = ListBookings {
             event_type_ids: vec![self.event_type],
-            after_start: now.checked_sub(jiff::SignedDuration::from_hours(24)).ok(),
-            before_end: around
-                .checked_add(jiff::SignedDuration::from_hours(24 * 400))
-                .ok(),
+            after_start: start.min(window.now).checked_sub(day).ok(),
+            before_end: start.max(window.now).checked_add(ahead + day).ok(),
             ..ListBookings::default()
         };
         let mut mine: Vec<BookingRecord> = self

@@ -287,7 +287,9 @@ impl Run<'_> {
                 .copied();
             if let Some(row) = local {
                 if let Some(kept) = seen_ids.get(&row.id) {
-                    self.duplicate(row, booking, kept.clone()).await;
+                    if *kept != booking.uid {
+                        self.duplicate(row, booking, kept.clone()).await;
+                    }
                     continue;
                 }
                 let keeps_this = row.calcom_uid.as_deref().is_none_or(|u| u == booking.uid)

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
@@ -33,7 +33,14 @@ type Starts = Arc<HashSet<Timestamp>>;
 #[derive(Default)]
 pub struct SlotCache {
     entries: Mutex<HashMap<SlotKey, (Instant, Starts)>>,
+    /// Counts drops: an answer fetched before a drop is not stored after it.
+    generation: AtomicU64,
+    /// Cal.com asked to wait (429) until then: no slot requests before it.
+    quiet_until: Mutex<Option<Instant>>,
 }
+
+/// Slot requests in flight at once for one answer: Cal.com allows 120 a minute.
+const PARALLEL_FETCHES: usize = 6;
 
 impl SlotCache {
     fn get(&self, key: &SlotKey, ttl: Duration) -> Option<Arc<HashSet<Timestamp>>> {
@@ -42,19 +49,47 @@ impl SlotCache {
         (at.elapsed() < ttl).then(|| starts.clone())
     }
 
-    fn put(&self, key: SlotKey, starts: Arc<HashSet<Timestamp>>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(key, (Instant::now(), starts));
+    /// Stores an answer fetched in `generation`, and drops what has expired.
+    fn put(&self, key: SlotKey, starts: Starts, generation: u64, ttl: Duration) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
         }
+        entries.retain(|_, (at, _)| at.elapsed() < ttl);
+        entries.insert(key, (Instant::now(), starts));
     }
 
     fn forget_where(&self, drop: impl Fn(&SlotKey) -> bool) -> usize {
         let Ok(mut entries) = self.entries.lock() else {
             return 0;
         };
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let before = entries.len();
         entries.retain(|key, _| !drop(key));
         before - entries.len()
+    }
+
+    fn rate_limited(&self) -> bool {
+        self.quiet_until
+            .lock()
+            .ok()
+            .and_then(|until| *until)
+            .is_some_and(|until| Instant::now() < until)
+    }
+
+    fn wait(&self, retry_after: Duration) {
+        if let Ok(mut until) = self.quiet_until.lock() {
+            *until = Some(Instant::now() + retry_after);
+        }
+    }
+
+    /// Whether Cal.com offered `start` when last asked about that host-day, however long
+    /// ago; `None` when it was never asked.
+    fn offered(&self, key: &SlotKey, start: Timestamp) -> Option<bool> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(key).map(|(_, starts)| starts.contains(&start))
     }
 
     /// Drops what is cached for one host of a company (a booking or webhook touched it).
@@ -134,18 +169,40 @@ impl App {
     ) -> HashMap<SlotKey, Arc<HashSet<Timestamp>>> {
         let ttl = self.slots_ttl(model).await;
         let deadline = self.calcom_timeout(model).await;
+        let cache = &self.calendars.slots;
+        let generation = cache.generation.load(Ordering::SeqCst);
         let mut known = HashMap::new();
         let mut fetches = JoinSet::new();
+        let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL_FETCHES));
+        let quiet = cache.rate_limited();
+        let mut skipped = false;
         for day in days {
-            if let Some(starts) = self.calendars.slots.get(&day.key, ttl) {
+            if let Some(starts) = cache.get(&day.key, ttl) {
                 known.insert(day.key, starts);
                 continue;
             }
-            let client = client.clone();
+            if quiet {
+                skipped = true;
+                continue;
+            }
+            let (client, permits) = (client.clone(), permits.clone());
             fetches.spawn(async move {
-                let fetched = fetch_day(&client, &day, deadline).await;
+                let fetched = tokio::time::timeout(deadline, async {
+                    let _permit = permits.acquire().await;
+                    fetch_day(&client, &day, deadline).await
+                })
+                .await
+                .unwrap_or(Err(CalcomError::Timeout));
                 (day.key, fetched)
             });
+        }
+        if skipped {
+            self.count_fallback(
+                model,
+                &CalcomError::RateLimited {
+                    retry_after: Duration::ZERO,
+                },
+            );
         }
         let mut failure = None;
         while let Some(joined) = fetches.join_next().await {
@@ -156,11 +213,16 @@ impl App {
                 Ok(starts) => {
                     let starts = Arc::new(starts);
                     if !ttl.is_zero() {
-                        self.calendars.slots.put(key.clone(), starts.clone());
+                        cache.put(key.clone(), starts.clone(), generation, ttl);
                     }
                     known.insert(key, starts);
                 }
-                Err(error) => failure = Some(error),
+                Err(error) => {
+                    if let Some(wait) = error.retry_after() {
+                        cache.wait(wait);
+                    }
+                    failure = Some(error);
+                }
             }
         }
         if let Some(error) = failure {
@@ -176,6 +238,26 @@ impl App {
             .await
             .map_or(60, |s| s.value.as_i64());
         Duration::from_secs(u64::try_from(seconds).unwrap_or(60))
+    }
+
+    /// Whether Cal.com offered `start` for `staff` when last asked (`None`: never asked or
+    /// not in Cal.com): lets a booking for "anyone" try first whom Cal.com has free.
+    pub(crate) fn calcom_offered(
+        &self,
+        model: &CompanyModel,
+        service: &Service,
+        staff: &askpro_core::tenant::Staff,
+        branch: &str,
+        start: Timestamp,
+    ) -> Option<bool> {
+        let (event_type, host) = model.calcom_pair(service, staff)?;
+        let key = SlotKey {
+            company_id: model.id().to_owned(),
+            event_type,
+            host: host.to_owned(),
+            day: start.to_zoned_datetime(model.zone(branch)).date(),
+        };
+        self.calendars.slots.offered(&key, start)
     }
 
     fn count_fallback(&self, model: &CompanyModel, error: &CalcomError) {

@@ -58,12 +58,17 @@ impl App {
             return Ok(outcome(&trigger, "", false, "ping"));
         }
         let payload = &delivery["payload"];
-        let booking = BookingRecord::from_webhook(payload).ok_or_else(|| {
+        let mut booking = BookingRecord::from_webhook(payload).ok_or_else(|| {
             WebhookError::Invalid(format!(
                 "`{trigger}` delivery without a readable booking (payload.uid, startTime, endTime)"
             ))
         })?;
         let created_at = delivery["createdAt"].as_str().unwrap_or_default();
+        // A creation is announced when it happens: its delivery time is when it was booked
+        // (what `remove-duplicates` compares), unless the payload says better.
+        if booking.created_at.is_none() && trigger == "BOOKING_CREATED" {
+            booking.created_at = created_at.parse().ok();
+        }
         let dedup_key = format!("{trigger}|{}|{created_at}", booking.uid);
         let window = self
             .setting("webhook.deduplication_window", Some(slug))
@@ -125,16 +130,13 @@ impl App {
             "BOOKING_CANCELLED" | "BOOKING_REJECTED" => {
                 self.mirror_cancelled(model, &booking.uid).await
             }
-            "BOOKING_CREATED" | "BOOKING_RESCHEDULED" if booking.status == "pending" => {
-                Ok(Mirrored::Ignored("unconfirmed"))
-            }
-            "BOOKING_CREATED" | "BOOKING_RESCHEDULED" => self.mirror_active(model, booking).await,
-            // Cal.com sends it for some reschedules (calcom#21169); otherwise it is a
-            // request awaiting the host's confirmation, which holds no time yet.
-            "BOOKING_REQUESTED" if booking.rescheduled_from.is_some() => {
+            // A booking awaiting the host's confirmation (`BOOKING_REQUESTED`, status
+            // pending) already holds its time in Cal.com, so it holds it here too;
+            // Cal.com also sends `BOOKING_REQUESTED` for some reschedules (calcom#21169),
+            // recognised by `rescheduleUid`.
+            "BOOKING_CREATED" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" => {
                 self.mirror_active(model, booking).await
             }
-            "BOOKING_REQUESTED" => Ok(Mirrored::Ignored("unconfirmed")),
             _ => Ok(Mirrored::Ignored("other_trigger")),
         }
     }

@@ -435,7 +435,7 @@ pub async fn schedule(global: &Global, command: ScheduleCommand) -> Result<ExitC
             }
             "calcom:sync" | "calcom sync" | "calcom:force-sync" => {
                 let app = super::open_app(global).await?;
-                let companies = app.sync_all_calendars().await?;
+                let companies = app.sync_all_calendars(None).await?;
                 if global.json {
                     output::json(&json!({ "command": "calcom:sync", "companies": companies }));
                 } else {

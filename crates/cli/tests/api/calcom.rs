@@ -21,6 +21,9 @@ crate::on_both_databases!(
     force_sync_fixes_planted_drift_and_then_finds_nothing,
     a_key_that_stops_working_is_alerted_and_callers_still_served,
     a_cache_signal_empties_a_running_servers_slot_cache,
+    a_move_to_another_host_survives_the_old_bookings_cancellation,
+    a_move_out_of_calcom_frees_the_old_booking,
+    webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -32,6 +35,7 @@ const COMPANY: &str = "salon-sonnenschein";
 struct Calendar {
     t: TestApp,
     fake: Fake,
+    base_url: String,
 }
 
 /// The example tenant with `[calcom]` pointing at `base_url`.
@@ -60,13 +64,33 @@ impl Calendar {
             jiff::civil::time(9, 0, 0, 0),
             jiff::civil::time(18, 0, 0, 0),
         );
-        fake.add_event_type(EVENT_TYPE, "damenhaarschnitt", 45, &["anna"]);
+        fake.add_host(
+            "jonas",
+            "Europe/Berlin",
+            jiff::civil::time(9, 0, 0, 0),
+            jiff::civil::time(18, 0, 0, 0),
+        );
+        fake.add_event_type(EVENT_TYPE, "damenhaarschnitt", 45, &["anna", "jonas"]);
         fake.set_slot_interval(EVENT_TYPE, 15);
         t.app.secrets.set("SALON_CALCOM_KEY", KEY);
         t.app.secrets.set("SALON_CALCOM_WHSEC", SECRET);
         apply(&t.app, &tenant_with_calcom(&server.base_url)).await;
         fake.subscribe(&t.url(&format!("/webhooks/calcom/{COMPANY}")), SECRET);
-        Some(Calendar { t, fake })
+        Some(Calendar {
+            t,
+            fake,
+            base_url: server.base_url,
+        })
+    }
+
+    /// Jonas's Damenhaarschnitt in Cal.com too.
+    async fn map_jonas(&self) {
+        let tenant = tenant_with_calcom(&self.base_url).replacen(
+            "slug = \"jonas\"",
+            "slug = \"jonas\"\ncalcom_username = \"jonas\"",
+            1,
+        );
+        apply(&self.t.app, &tenant).await;
     }
 
     async fn appointment(&self, id: &str) -> Value {
@@ -771,4 +795,106 @@ async fn a_cache_signal_empties_a_running_servers_slot_cache(backend: Backend) {
         loops.stop(Duration::from_secs(5)).await,
         "the loop stops when asked"
     );
+}
+
+async fn a_move_to_another_host_survives_the_old_bookings_cancellation(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    c.map_jonas().await;
+    // A slow Cal.com: its webhook about the old booking's cancellation arrives while the
+    // new host's booking is still being made.
+    c.fake.set_latency(Some(Duration::from_millis(150)));
+    let (_, booked) = c.t.book("anna", "2026-12-01T10:00:00+01:00").await;
+    let old_uid = booked["calcom_uid"].as_str().unwrap().to_owned();
+    let id = booked["id"].as_str().unwrap().to_owned();
+    let (status, moved) =
+        c.t.post(
+            &format!("/appointments/{id}/reschedule"),
+            json!({ "start": "2026-12-01T10:00:00+01:00", "staff": "jonas" }),
+        )
+        .await;
+    assert_eq!(
+        (status, moved["sync"].as_str()),
+        (200, Some("synced")),
+        "{moved}"
+    );
+    let new_uid = moved["calcom_uid"].as_str().unwrap().to_owned();
+    assert_eq!(c.fake.booking(&new_uid).unwrap().host, "jonas");
+    assert_eq!(c.fake.booking(&old_uid).unwrap().status, "cancelled");
+    eventually("Cal.com's webhooks are delivered", async || {
+        c.fake.delivered().len() >= 3
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let now = c.appointment(&id).await;
+    assert_eq!(
+        (now["status"].as_str(), now["staff"].as_str()),
+        (Some("booked"), Some("jonas")),
+        "{now}"
+    );
+    assert_eq!(now["calcom_uid"].as_str(), Some(new_uid.as_str()));
+    let check = c.t.app.calcom_sync(COMPANY, None, true).await.unwrap();
+    assert!(check.differences.is_empty(), "{:#?}", check.differences);
+}
+
+async fn a_move_out_of_calcom_frees_the_old_booking(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    let (_, booked) = c.t.book("anna", "2026-12-01T10:00:00+01:00").await;
+    let uid = booked["calcom_uid"].as_str().unwrap().to_owned();
+    let id = booked["id"].as_str().unwrap();
+    // Jonas keeps no Cal.com calendar here.
+    let (status, moved) =
+        c.t.post(
+            &format!("/appointments/{id}/reschedule"),
+            json!({ "start": "2026-12-01T12:00:00+01:00", "staff": "jonas" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert!(
+        moved.get("sync").is_none() && moved.get("calcom_uid").is_none(),
+        "AskPro-only now: {moved}"
+    );
+    assert_eq!(
+        c.fake.booking(&uid).unwrap().status,
+        "cancelled",
+        "the old time is free in Cal.com"
+    );
+    let report = c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
+    assert!(
+        report.differences.is_empty(),
+        "nothing moves it back: {:#?}",
+        report.differences
+    );
+}
+
+async fn webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    for hour in 9..14 {
+        let start = at(&format!("2026-12-01T{:02}:00:00Z", hour - 1));
+        c.fake
+            .web_book(EVENT_TYPE, "anna", start, web_attendee("Web Kunde"))
+            .unwrap();
+        c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let model = c.t.app.company(COMPANY).await.unwrap();
+    let open = askpro_store::calcom::open_conflicts(&c.t.app.db, model.id())
+        .await
+        .unwrap();
+    assert!(
+        open.is_empty(),
+        "a booking is no conflict with itself: {open:?}"
+    );
+    let booked = c
+        .local_rows()
+        .await
+        .into_iter()
+        .filter(|r| r.status == "booked")
+        .count();
+    assert_eq!(booked, 5);
 }

@@ -187,18 +187,25 @@ impl CalCom {
 
     /// Every booking matching `filter`, all pages.
     pub async fn bookings(&self, filter: &ListBookings) -> Result<Vec<BookingRecord>, CalcomError> {
-        const PAGE: usize = 100;
-        let mut found = Vec::new();
+        // Cal.com takes up to 250 per page; fewer round trips for a long reconciliation.
+        const PAGE: usize = 250;
+        let mut found: Vec<BookingRecord> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut skip = 0;
         loop {
             let mut call = Call::new(Method::GET, "/bookings".into(), BOOKINGS_VERSION);
             call.query = filter.query();
             call.query.push(("take", PAGE.to_string()));
-            call.query.push(("skip", found.len().to_string()));
+            call.query.push(("skip", skip.to_string()));
             let answer = self.send_whole(call).await?;
             let page = answer["data"]
                 .as_array()
                 .ok_or_else(|| unexpected("bookings", &answer))?;
-            found.extend(page.iter().filter_map(BookingRecord::from_api));
+            // Pages shift when bookings change during a long listing: a booking seen on
+            // two pages is one booking.
+            skip += page.len();
+            let records = page.iter().filter_map(BookingRecord::from_api);
+            found.extend(records.filter(|b| seen.insert(b.uid.clone())));
             let more = answer["pagination"]["hasNextPage"].as_bool() == Some(true);
             if !more || page.is_empty() {
                 return Ok(found);

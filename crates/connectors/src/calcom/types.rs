@@ -30,8 +30,10 @@ impl BookingRecord {
         self.metadata.get("askpro_id").and_then(Value::as_str)
     }
 
+    /// Whether the booking holds its time: accepted, or awaiting the host's confirmation
+    /// (an event type that requires it). Only cancelled and rejected ones free it.
     pub fn is_active(&self) -> bool {
-        self.status == "accepted"
+        !matches!(self.status.as_str(), "cancelled" | "rejected")
     }
 
     /// From an API v2 booking object (2024-08-13).
@@ -77,7 +79,7 @@ impl BookingRecord {
             metadata: payload["metadata"].as_object().cloned().unwrap_or_default(),
             rescheduled_from: text(&payload["rescheduleUid"])
                 .or_else(|| text(&payload["rescheduledFromUid"])),
-            created_at: None,
+            created_at: instant(&payload["createdAt"]),
         })
     }
 }
@@ -200,6 +202,17 @@ mod tests {
             BookingRecord::from_api(&json!({ "uid": "u1" })).is_none(),
             "no times, no booking"
         );
+    }
+
+    #[test]
+    fn a_booking_awaiting_confirmation_still_holds_its_time() {
+        let with = |status: &str| {
+            BookingRecord::from_api(&json!({ "uid": "u", "status": status,
+                "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T09:45:00Z" }))
+            .unwrap()
+        };
+        assert!(with("accepted").is_active() && with("pending").is_active());
+        assert!(!with("cancelled").is_active() && !with("rejected").is_active());
     }
 
     #[test]
