@@ -24,6 +24,7 @@ crate::on_both_databases!(
     a_move_to_another_host_survives_the_old_bookings_cancellation,
     a_move_out_of_calcom_frees_the_old_booking,
     webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking,
+    a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -897,4 +898,91 @@ async fn webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking(ba
         .filter(|r| r.status == "booked")
         .count();
     assert_eq!(booked, 5);
+}
+
+/// `book_appointment` as Retell sends it, signed, in call `call_id` to the Mitte branch.
+async fn phone_booking(c: &Calendar, call_id: &str, start: &str) -> Value {
+    let call = json!({ "call_type": "phone_call", "call_id": call_id, "agent_id": "agent_unknown",
+        "call_status": "ongoing", "direction": "inbound", "from_number": "+4915112345678",
+        "to_number": "+493012345678", "start_timestamp": c.t.app.now_ms() });
+    let args = json!({ "service": "Damenschnitt", "start": start, "staff": "Anna",
+        "customer_name": "Eva Schmidt", "customer_email": "eva@example.org" });
+    let body = json!({ "name": "book_appointment", "args": args, "call": call }).to_string();
+    let (status, text) = crate::retell::post_signed(
+        &c.t,
+        "/retell/functions/book_appointment",
+        &body,
+        crate::common::RETELL_KEY,
+        c.t.app.now_ms(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    // Offered a minute ago, booked on the web since (no webhook reached AskPro yet).
+    assert!(
+        c.tuesday_slots()
+            .await
+            .contains(&"2026-12-01T10:00:00+01:00".to_owned())
+    );
+    c.fake.unsubscribe();
+    c.fake
+        .web_book(
+            EVENT_TYPE,
+            "anna",
+            at("2026-12-01T09:00:00Z"),
+            web_attendee("Web Kundin"),
+        )
+        .unwrap();
+    let answer = phone_booking(&c, "call-lost", "morgen um 10 Uhr").await;
+    assert_eq!(answer["ok"], false, "nobody is told `gebucht`: {answer}");
+    let text = answer["result"].as_str().unwrap();
+    assert!(
+        text.starts_with("Um 10 Uhr ist leider schon belegt. Ich kann Ihnen "),
+        "{text}"
+    );
+    let offered: Vec<&str> = answer["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["start"].as_str())
+        .collect();
+    assert!(!offered.is_empty(), "{answer}");
+    for taken in [
+        "2026-12-01T09:30:00+01:00",
+        "2026-12-01T10:00:00+01:00",
+        "2026-12-01T10:30:00+01:00",
+    ] {
+        assert!(
+            !offered.contains(&taken),
+            "{taken} is taken in Cal.com: {offered:?}"
+        );
+    }
+    // Retell delivers the function call again: the same answer, nothing booked.
+    assert_eq!(
+        phone_booking(&c, "call-lost", "morgen um 10 Uhr").await,
+        answer
+    );
+    let booked = c
+        .local_rows()
+        .await
+        .into_iter()
+        .filter(|r| r.status == "booked")
+        .count();
+    assert_eq!(booked, 0);
+    // The caller takes the first alternative offered: booked in both calendars.
+    let second = phone_booking(&c, "call-lost", offered[0]).await;
+    assert_eq!(
+        (
+            second["ok"].as_bool(),
+            second["appointment"]["sync"].as_str()
+        ),
+        (Some(true), Some("synced")),
+        "{second}"
+    );
 }
