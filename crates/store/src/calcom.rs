@@ -48,6 +48,35 @@ pub async fn set_sync_if_unchanged(
     Ok(changed == 1)
 }
 
+/// Claims the push of a `pending` appointment until `until`, unless another claim holds
+/// at `now`; true when this caller may push.
+pub async fn claim_push(db: &Db, id: &str, now: i64, until: i64) -> Result<bool, StoreError> {
+    let sql = "UPDATE appointments SET push_claimed_until = $3 WHERE id = $1 AND sync = 'pending' \
+        AND (push_claimed_until IS NULL OR push_claimed_until <= $2)";
+    let mut tx = db.begin_write().await?;
+    let claimed = on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .bind(until)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(claimed == 1)
+}
+
+/// Gives a push claim back.
+pub async fn release_push(db: &Db, id: &str) -> Result<(), StoreError> {
+    let sql = "UPDATE appointments SET push_claimed_until = NULL WHERE id = $1";
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
 /// The appointment that holds Cal.com booking `uid`.
 pub async fn by_uid(
     db: &Db,

@@ -93,6 +93,11 @@ impl App {
         if row.status != "booked" {
             return Ok(Mirrored::Ignored("cancelled_here"));
         }
+        if row.sync.is_none() {
+            // It left Cal.com's reach (moved to a staff member without Cal.com): a late
+            // delivery about its old booking must not pull it back.
+            return Ok(Mirrored::Ignored("not_in_calcom"));
+        }
         let linked = row.calcom_uid.as_deref();
         if linked.is_some_and(|uid| {
             uid != booking.uid && booking.rescheduled_from.as_deref() != Some(uid)

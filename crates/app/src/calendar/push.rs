@@ -25,6 +25,9 @@ pub const PUSH: &str = "calcom.push";
 /// A little after the request's own attempt has given up, so the job rarely races it.
 const JOB_GRACE_MS: i64 = 5_000;
 
+/// How long a push claim outlives its exchange's deadline (the database writes after it).
+const PUSH_CLAIM_SLACK_MS: i64 = 2_000;
+
 /// How much longer than the request's push a confirmation waits: the push starts only
 /// after the change's commit.
 pub(crate) const CONFIRMATION_GRACE_MS: i64 = 2_000;
@@ -89,6 +92,33 @@ impl App {
     /// Pushes appointment `id` if it is `pending`, within `deadline`. `look_up` first
     /// searches Cal.com for a booking made by an earlier attempt whose answer was lost.
     pub(crate) async fn push_appointment(
+        &self,
+        model: &CompanyModel,
+        id: &str,
+        deadline: Duration,
+        look_up: bool,
+    ) -> Result<Pushed> {
+        let now = self.now_ms();
+        let until = now + i64::try_from(deadline.as_millis()).unwrap_or(0) + PUSH_CLAIM_SLACK_MS;
+        if !store::claim_push(&self.db, id, now, until).await? {
+            let row = appointments::get(&self.db, model.id(), id).await?;
+            if row.is_none_or(|r| r.sync.as_deref() != Some("pending")) {
+                return Ok(Pushed::Synced);
+            }
+            return Ok(Pushed::Later(CalcomError::Unavailable(
+                "another push of this appointment is under way".into(),
+            )));
+        }
+        let pushed = self.push_claimed(model, id, deadline, look_up).await;
+        if let Err(error) = store::release_push(&self.db, id).await {
+            // The claim runs out on its own.
+            tracing::warn!(appointment_id = id, %error, "could not give the push claim back");
+        }
+        pushed
+    }
+
+    /// The push itself, while this process holds the appointment's claim.
+    async fn push_claimed(
         &self,
         model: &CompanyModel,
         id: &str,

@@ -25,6 +25,7 @@ crate::on_both_databases!(
     a_move_out_of_calcom_frees_the_old_booking,
     webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking,
     a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone,
+    the_job_and_a_reconciliation_pushing_at_once_book_once,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -985,4 +986,50 @@ async fn a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone(backend: B
         (Some(true), Some("synced")),
         "{second}"
     );
+}
+
+async fn the_job_and_a_reconciliation_pushing_at_once_book_once(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    c.fake.fail_all(Fault::Status(503));
+    let mut ids = Vec::new();
+    for hour in [10, 12, 14] {
+        let (status, booked) =
+            c.t.book("anna", &format!("2026-12-01T{hour}:00:00+01:00"))
+                .await;
+        assert_eq!(
+            (status, booked["sync"].as_str()),
+            (201, Some("pending")),
+            "{booked}"
+        );
+        ids.push(booked["id"].as_str().unwrap().to_owned());
+    }
+    c.fake.heal();
+    // A slow Cal.com widens the window in which both look, find nothing and create, and
+    // its check-then-insert lets both creations in: only AskPro can keep it to one.
+    c.fake.set_latency(Some(Duration::from_millis(60)));
+    c.fake.let_double_bookings_through(true);
+    c.t.app.clock.advance(SignedDuration::from_secs(10));
+    let (report, ()) = tokio::join!(
+        c.t.app.calcom_sync(COMPANY, None, false),
+        c.work_calcom(Duration::from_millis(1500))
+    );
+    report.unwrap();
+    for id in &ids {
+        let ours = c
+            .fake
+            .bookings()
+            .into_iter()
+            .filter(|b| b.status == "accepted" && b.metadata.get("askpro_id") == Some(&json!(id)))
+            .count();
+        assert_eq!(ours, 1, "appointment {id} is in Cal.com exactly once");
+    }
+    c.t.app.clock.advance(SignedDuration::from_mins(5));
+    c.work_calcom(Duration::from_millis(500)).await;
+    let again = c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
+    assert!(again.differences.is_empty(), "{:#?}", again.differences);
+    for id in &ids {
+        assert_eq!(c.appointment(id).await["sync"], "synced");
+    }
 }

@@ -132,6 +132,12 @@ impl Fake {
         }
     }
 
+    /// Lets overlapping bookings of one host through, as Cal.com's check-then-insert does
+    /// when two arrive at once.
+    pub fn let_double_bookings_through(&self, racy: bool) {
+        lock(&self.0.state).racy = racy;
+    }
+
     /// The API key it accepts from now on (the old one stops working).
     pub fn set_key(&self, key: &str) {
         *lock(&self.0.key) = key.to_owned();

@@ -10,6 +10,9 @@ ALTER TABLE companies ADD COLUMN calcom_sync_days INTEGER;
 --   conflict  Cal.com refused a change the caller had already been told of: an operator decides
 ALTER TABLE appointments ADD COLUMN calcom_uid TEXT;
 ALTER TABLE appointments ADD COLUMN sync TEXT CHECK (sync IN ('pending', 'synced', 'conflict'));
+-- Until when one process pushes this appointment to Cal.com: the request, the calcom job
+-- and a reconciliation in another server never push the same appointment at once.
+ALTER TABLE appointments ADD COLUMN push_claimed_until INTEGER;
 CREATE UNIQUE INDEX appointments_calcom_uid ON appointments (calcom_uid) WHERE calcom_uid IS NOT NULL;
 CREATE INDEX appointments_sync ON appointments (company_id, sync) WHERE sync IN ('pending', 'conflict');
 
