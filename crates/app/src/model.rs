@@ -123,6 +123,12 @@ impl CompanyModel {
         ))
     }
 
+    /// [`Self::calcom_pair`] of an appointment's service and staff member, by slug.
+    pub fn calcom_pair_of(&self, service: &str, staff: &str) -> Option<(i64, &str)> {
+        let service = self.tenant().service(service)?;
+        self.calcom_pair(service, self.tenant().staff_member(staff)?)
+    }
+
     /// Whether appointments of this service and staff member live in Cal.com too.
     pub fn calcom_mapped(&self, service: &Service, staff: &Staff) -> bool {
         self.calcom_pair(service, staff).is_some()

@@ -2,6 +2,7 @@
 //! `calcom.sync_interval_minutes`, each company with a `[calcom]` section is compared
 //! and fixed. A failing company is logged and reported in `/healthz`; the others go on.
 
+use super::scheduler::pause_after_failure;
 use crate::App;
 use askpro_worker::{Trouble, stopping};
 use std::time::Duration;
@@ -27,12 +28,7 @@ pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
             }
             Err(error) => {
                 let every = interval(&app).await;
-                let pause = trouble
-                    .failed(&error)
-                    .max(Duration::from_secs(30))
-                    .min(every);
-                app.health
-                    .troubled(COMPONENT, trouble.describe().unwrap_or_default());
+                let pause = pause_after_failure(&app, &mut trouble, COMPONENT, &error, every);
                 tracing::error!(%error, retry_in_ms = pause.as_millis() as u64, "scheduled Cal.com reconciliation failed");
                 pause
             }

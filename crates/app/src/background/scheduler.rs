@@ -50,17 +50,29 @@ pub(super) async fn run(app: App, retell: Retell, mut stop: watch::Receiver<bool
                 every
             }
             Err(error) => {
-                // A failed import is tried again sooner, but never more often than a
-                // database or Retell that is away can bear.
-                let pause = trouble
-                    .failed(&error)
-                    .max(Duration::from_secs(30))
-                    .min(every);
-                app.health
-                    .troubled(COMPONENT, trouble.describe().unwrap_or_default());
+                let pause = pause_after_failure(&app, &mut trouble, COMPONENT, &error, every);
                 tracing::error!(%error, retry_in_ms = pause.as_millis() as u64, "scheduled call import failed");
                 pause
             }
         };
     }
+}
+
+/// After a periodic task failed: its trouble is reported in `/healthz`, and it is tried
+/// again sooner than its period, but never more often than a database or a service that
+/// is away can bear (half a minute at least).
+pub(super) fn pause_after_failure(
+    app: &App,
+    trouble: &mut Trouble,
+    component: &'static str,
+    error: &impl std::fmt::Display,
+    every: Duration,
+) -> Duration {
+    let pause = trouble
+        .failed(error)
+        .max(Duration::from_secs(30))
+        .min(every);
+    app.health
+        .troubled(component, trouble.describe().unwrap_or_default());
+    pause
 }

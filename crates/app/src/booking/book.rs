@@ -257,16 +257,19 @@ impl App {
     ) -> Result<AppointmentView> {
         let now = self.now_ms();
         let mut policy = self.notify_policy(model).await?;
-        let calcom_timeout = self.calcom_timeout(model).await;
-        if new.sync.is_some() {
-            policy.await_calcom_ms = i64::try_from(calcom_timeout.as_millis()).unwrap_or(0)
+        // Only a booking Cal.com must hear of waits for it.
+        let calcom_timeout = match new.sync {
+            Some(_) => Some(self.calcom_timeout(model).await),
+            None => None,
+        };
+        if let Some(timeout) = calcom_timeout {
+            policy.await_calcom_ms = i64::try_from(timeout.as_millis()).unwrap_or(0)
                 + crate::calendar::CONFIRMATION_GRACE_MS;
         }
         let mut tx = self.db.begin_write().await?;
         appointments::insert(&mut tx, new, now).await?;
-        if new.sync.is_some() {
-            crate::calendar::enqueue_push(&mut tx, model.id(), &new.id, calcom_timeout, now)
-                .await?;
+        if let Some(timeout) = calcom_timeout {
+            crate::calendar::enqueue_push(&mut tx, model.id(), &new.id, timeout, now).await?;
         }
         let view = read_back(&mut tx, model.id(), &new.id).await?;
         let entry = AuditEntry {

@@ -10,7 +10,6 @@ use crate::booking::{Actor, AppointmentView};
 use crate::error::{AppError, Result};
 use crate::model::CompanyModel;
 use askpro_connectors::calcom::BookingRecord;
-use askpro_core::availability::ServiceTimes;
 use askpro_core::tenant::{Service, Staff, is_e164, is_email};
 use askpro_store::appointments::{self, AppointmentRow, ListFilter, NewAppointment, NewTime};
 use askpro_store::audit::{self, AuditEntry};
@@ -236,7 +235,7 @@ impl App {
             Ok(false) => return Ok(Mirrored::Ignored("cancelled_here")),
             Err(StoreError::Overlap) => {
                 drop(tx);
-                return self.conflict_for_move(model, row, booking, to).await;
+                return self.conflict_for_move(model, row, booking).await;
             }
             Err(other) => return Err(other.into()),
         }
@@ -265,7 +264,6 @@ impl App {
         model: &CompanyModel,
         row: &AppointmentRow,
         booking: &BookingRecord,
-        _to: NewTime<'_>,
     ) -> Result<Mirrored> {
         let mut tx = self.db.begin_write().await?;
         store::set_sync(
@@ -485,15 +483,12 @@ pub(crate) fn mapped<'m>(
     Some((service, staff))
 }
 
+/// The time a mirrored booking blocks: Cal.com's start and end (its length may differ
+/// from the service's) with the service's buffers around them.
 fn blocked(service: &Service, start: i64, end: i64) -> (i64, i64) {
-    let times = ServiceTimes {
-        duration_min: service.duration_min,
-        buffer_before_min: service.buffer_before_min,
-        buffer_after_min: service.buffer_after_min,
-    };
     (
-        start - i64::from(times.buffer_before_min) * 60_000,
-        end + i64::from(times.buffer_after_min) * 60_000,
+        start - i64::from(service.buffer_before_min) * 60_000,
+        end + i64::from(service.buffer_after_min) * 60_000,
     )
 }
 

@@ -131,11 +131,7 @@ impl App {
         if row.sync.as_deref() != Some("pending") {
             return Ok(Pushed::Synced);
         }
-        let pair = model
-            .tenant()
-            .service(&row.service_slug)
-            .zip(model.tenant().staff_member(&row.staff_slug))
-            .and_then(|(service, staff)| model.calcom_pair(service, staff));
+        let pair = model.calcom_pair_of(&row.service_slug, &row.staff_slug);
         let client = match self.calcom_client(model) {
             Ok(client) => client,
             Err(error) => return Ok(Pushed::Later(error)),

@@ -73,9 +73,7 @@ impl App {
                 "company `{slug}` has no [calcom] section in its tenant file"
             ))
         })?;
-        let client = self
-            .calcom_client(&model)?
-            .ok_or_else(|| AppError::Invalid("no Cal.com".into()))?;
+        let client = self.calcom_of(&model)?;
         let days = days.unwrap_or(config.sync_days).clamp(1, 365);
         let from = self.now();
         let to = from + SignedDuration::from_hours(24 * i64::from(days));
@@ -204,7 +202,13 @@ impl App {
         .await?;
         let local = rows
             .into_iter()
-            .filter(|r| r.calcom_uid.is_some() || r.sync.is_some() || is_mapped_row(model, r))
+            .filter(|r| {
+                r.calcom_uid.is_some()
+                    || r.sync.is_some()
+                    || model
+                        .calcom_pair_of(&r.service_slug, &r.staff_slug)
+                        .is_some()
+            })
             .collect();
         let conflicts = store::open_conflicts(&self.db, model.id())
             .await?
@@ -217,15 +221,6 @@ impl App {
             conflicts,
         })
     }
-}
-
-/// Whether an appointment's service and staff member are mapped to Cal.com.
-fn is_mapped_row(model: &CompanyModel, row: &AppointmentRow) -> bool {
-    let service = model.tenant().service(&row.service_slug);
-    let staff = model.tenant().staff_member(&row.staff_slug);
-    service
-        .zip(staff)
-        .is_some_and(|(s, m)| model.calcom_mapped(s, m))
 }
 
 /// One reconciliation in progress.

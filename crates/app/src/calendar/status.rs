@@ -95,7 +95,8 @@ fn check(what: impl Into<String>, ok: bool, detail: impl Into<String>) -> Check 
 }
 
 impl App {
-    fn calcom_of(&self, model: &CompanyModel) -> Result<CalCom> {
+    /// The company's Cal.com client, or a refusal naming the missing `[calcom]` section.
+    pub(crate) fn calcom_of(&self, model: &CompanyModel) -> Result<CalCom> {
         self.calcom_client(model)?.ok_or_else(|| {
             AppError::Invalid(format!(
                 "company `{}` has no [calcom] section in its tenant file",
@@ -237,6 +238,7 @@ impl App {
         let model = self.company(slug).await?;
         let client = self.calcom_of(&model)?;
         self.calendars.slots.forget_company(model.id());
+        let schedules = client.schedules().await.unwrap_or_default();
         let zone_of = |branch: &str| model.zone(branch);
         let mut gaps = Vec::new();
         for service in model
@@ -283,7 +285,7 @@ impl App {
                         .iter()
                         .map(|t| t.as_millisecond())
                         .collect();
-                    let host_zone = self.host_zone(&client, host).await;
+                    let host_zone = zone_of_host(&schedules, host);
                     let calendar = staff_calendar(&model, staff, &busy);
                     let engine = engine_for(&model, branch, service, &tz, self.now());
                     let sides = super::gaps::Sides {
@@ -315,15 +317,6 @@ impl App {
         Ok(gaps)
     }
 
-    async fn host_zone(&self, client: &CalCom, host: &str) -> Option<String> {
-        let schedules = client.schedules().await.ok()?;
-        schedules
-            .iter()
-            .find(|s| s["ownerUsername"].as_str() == Some(host))
-            .or_else(|| schedules.first())
-            .and_then(|s| s["timeZone"].as_str().map(str::to_owned))
-    }
-
     /// `timezone verify`: every zone involved, and what the next DST changes touch.
     pub async fn verify_zones(&self, slug: &str) -> Result<ZoneReport> {
         let model = self.company(slug).await?;
@@ -337,6 +330,7 @@ impl App {
             });
         }
         if let Some(client) = self.calcom_client(&model).ok().flatten() {
+            let schedules = client.schedules().await.unwrap_or_default();
             for staff in model
                 .tenant()
                 .staff
@@ -344,7 +338,7 @@ impl App {
                 .filter(|s| s.calcom_username.is_some())
             {
                 let username = staff.calcom_username.as_deref().unwrap_or_default();
-                let host_zone = self.host_zone(&client, username).await;
+                let host_zone = zone_of_host(&schedules, username);
                 let expected: BTreeSet<&str> = staff
                     .branches
                     .iter()
@@ -420,4 +414,15 @@ impl App {
             .await?
             .len())
     }
+}
+
+/// The zone of a host's schedule among the account's schedules (Cal.com's answer for
+/// one account, asked once per command); the account's first schedule when the host has
+/// none of its own.
+fn zone_of_host(schedules: &[serde_json::Value], host: &str) -> Option<String> {
+    schedules
+        .iter()
+        .find(|s| s["ownerUsername"].as_str() == Some(host))
+        .or_else(|| schedules.first())
+        .and_then(|s| s["timeZone"].as_str().map(str::to_owned))
 }
