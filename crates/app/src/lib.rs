@@ -12,6 +12,7 @@ pub mod background;
 pub mod booking;
 pub mod calendar;
 pub mod notify;
+pub mod operations;
 pub mod secrets;
 pub mod settings;
 pub mod tenant;

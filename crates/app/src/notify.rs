@@ -22,6 +22,8 @@ use jiff::tz::TimeZone;
 pub const BOOKED: &str = "email.appointment_booked";
 pub const CANCELLED: &str = "email.appointment_cancelled";
 pub const RESCHEDULED: &str = "email.appointment_rescheduled";
+/// Same time, another staff member (`askpro staff reassign`).
+pub const REASSIGNED: &str = "email.appointment_reassigned";
 pub const REMINDER: &str = "email.appointment_reminder";
 pub const SMS_BOOKED: &str = "sms.appointment_booked";
 pub const SMS_REMINDER: &str = "sms.appointment_reminder";
@@ -176,12 +178,18 @@ pub fn registry(app: &App) -> Registry {
         .with(BOOKED, AppointmentMail { app: app.clone() })
         .with(CANCELLED, AppointmentMail { app: app.clone() })
         .with(RESCHEDULED, AppointmentMail { app: app.clone() })
+        .with(REASSIGNED, AppointmentMail { app: app.clone() })
         .with(REMINDER, AppointmentMail { app: app.clone() })
         .with(SMS_BOOKED, TextMessage { app: app.clone() })
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
         .with(ALERT, SlackAlert { app: app.clone() })
         .with(
             crate::calendar::APOLOGY,
+            crate::calendar::ApologyMail { app: app.clone() },
+        )
+        // A report is written when it is queued, like an apology: the same handler.
+        .with(
+            crate::operations::report::REPORT,
             crate::calendar::ApologyMail { app: app.clone() },
         )
         .with(
@@ -461,6 +469,10 @@ impl Letter<'_> {
             CANCELLED => format!("Termin abgesagt: {date}, {time}"),
             REMINDER => format!("Erinnerung: {yours} Termin am {date} um {time}"),
             RESCHEDULED => format!("{yours} Termin wurde verschoben: {date}, {time}"),
+            REASSIGNED => format!(
+                "{yours} Termin am {date} um {time}: jetzt bei {}",
+                self.view.staff_name
+            ),
             _ => format!("{yours} Termin am {date} um {time}"),
         }
     }
@@ -494,6 +506,10 @@ impl Letter<'_> {
             RESCHEDULED => {
                 format!("wir haben {yours} Termin verschoben. Der neue Termin ist {what}.")
             }
+            REASSIGNED => format!(
+                "{yours} Termin am {date} um {time} für {} bleibt bestehen; er findet jetzt bei {} statt.",
+                v.service_name, v.staff_name
+            ),
             REMINDER => format!(
                 "wir erinnern {} an {yours} Termin {what}.",
                 if self.du() { "dich" } else { "Sie" }

@@ -119,9 +119,148 @@ pub enum Command {
     /// Time zones of branches, Cal.com hosts, server and database.
     #[command(subcommand)]
     Timezone(TimezoneCommand),
-    /// Appointments across calendars: find and remove double bookings.
+    /// Appointments across calendars: find and remove double bookings, mark no-shows.
     #[command(subcommand)]
     Appointments(AppointmentsCommand),
+    /// One company's overall diagnosis: every runbook check, green/yellow/red, each with
+    /// the evidence and the exact commands that fix it. Exit 1 when a check fails.
+    Diagnose {
+        #[arg(long)]
+        company_id: String,
+    },
+    /// The diagnosis of every company; with --notify-slack one Slack message listing
+    /// what fails or warns, with the fixes. Exit 1 when anything fails (cron: daily 9:00).
+    DailyHealthCheck {
+        #[arg(long)]
+        notify_slack: bool,
+    },
+    /// The runbook's customer-success numbers.
+    #[command(subcommand)]
+    Metrics(MetricsCommand),
+    /// Reports by e-mail.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Analyses of the agent's calls.
+    #[command(subcommand)]
+    Ai(AiCommand),
+    /// Staff: who works where and does what; move appointments from one person to another.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Services and the staff who perform them.
+    #[command(subcommand)]
+    Services(ServicesCommand),
+    /// The machine AskPro runs on.
+    #[command(subcommand)]
+    System(SystemCommand),
+    /// The runbook's name for the workers: `horizon status` is `worker status`.
+    #[command(subcommand)]
+    Horizon(HorizonCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MetricsCommand {
+    /// Call completion, e-mail delivery, no-shows, satisfaction and resolution time over
+    /// the last N days, each against the N days before.
+    CustomerSuccess {
+        #[arg(long)]
+        company_id: String,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        /// Language of the labels: de or en.
+        #[arg(long, default_value = "de", value_parser = ["de", "en"])]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The last week against the week before, the diagnosis and calls worth a listen,
+    /// as an HTML mail with charts and a plain-text part, through the mail queue.
+    CustomerSuccess {
+        /// The last 7 days (the only period so far; kept for the runbook's spelling).
+        #[arg(long)]
+        week: bool,
+        /// One company (default: one report per company).
+        #[arg(long)]
+        company_id: Option<String>,
+        /// Where to send it.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AiCommand {
+    /// Read the last month's calls (refused time phrases, repeated questions, hang-ups
+    /// mid-booking, unmet cancellation wishes, speed complaints) and propose prompt
+    /// blocks with the evidence; --apply pushes them with `retell update-prompt`.
+    OptimizePrompts {
+        /// The last 30 days (the only period so far; kept for the runbook's spelling).
+        #[arg(long)]
+        based_on_last_month: bool,
+        /// One company (default: every company).
+        #[arg(long)]
+        company_id: Option<String>,
+        /// Push the proposed blocks (and switch cancelling by phone on when proposed).
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Staff at the branch: their services, hours, upcoming appointments and Cal.com user.
+    ShowAssignments {
+        #[arg(long)]
+        branch_id: String,
+        /// Needed when several companies have a branch of that slug.
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Move A's appointments to B where B performs the service at that branch and is
+    /// free; the customers get a German notice. Prints what moved and what could not.
+    Reassign {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Only appointments from now on (past ones never move anyway).
+        #[arg(long)]
+        future_only: bool,
+        /// Show what would move; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServicesCommand {
+    /// Bring the branch's service–staff links in line with the source of truth: Cal.com's
+    /// event type hosts when the company keeps its calendar there, else the tenant file.
+    SyncStaff {
+        #[arg(long)]
+        branch_id: String,
+        #[arg(long)]
+        company_id: Option<String>,
+        /// Show each change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SystemCommand {
+    /// Memory, disk where the database and logs live, database size and connections,
+    /// queue lag, worker heartbeats and webhook merge lag, against thresholds. Exit 1 on a failure.
+    CheckResources,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HorizonCommand {
+    /// The same as `askpro worker status`.
+    Status,
 }
 
 #[derive(Subcommand, Debug)]
@@ -196,6 +335,15 @@ pub enum AppointmentsCommand {
         #[arg(long)]
         confirm: bool,
     },
+    /// Mark a past appointment as a no-show (the customer did not come); --undo reverts it.
+    NoShow {
+        #[arg(value_name = "APPOINTMENT_ID")]
+        id: String,
+        #[arg(long)]
+        company_id: String,
+        #[arg(long)]
+        undo: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -223,7 +371,8 @@ pub enum RetellCommand {
     UpdatePrompt {
         #[arg(long)]
         company_id: String,
-        /// Template blocks, comma-separated: dialect-robust, slow-speech, cancellation, clear-confirmation.
+        /// Template blocks, comma-separated: dialect-robust, slow-speech, cancellation,
+        /// clear-confirmation. Blocks already in the live prompt stay.
         #[arg(long, value_delimiter = ',')]
         template: Vec<String>,
         /// Show the difference only.

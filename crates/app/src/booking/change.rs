@@ -180,9 +180,15 @@ impl App {
         }
         let after = read_back(&mut tx, model.id(), id).await?;
         record(&mut tx, "reschedule", actor, &before, &after, now).await?;
+        // The same start with someone else is news about the staff member, not the time.
+        let letter = if before.starts_at == to.starts_at && before.staff_id != staff_id {
+            crate::notify::REASSIGNED
+        } else {
+            crate::notify::RESCHEDULED
+        };
         crate::notify::enqueue_for_new_time(
             &mut tx,
-            crate::notify::RESCHEDULED,
+            letter,
             &after,
             to.starts_at,
             model.id(),

@@ -2,6 +2,7 @@
 //! appointments, whoever asks (API, phone, CLI, Cal.com). Every change writes the
 //! appointment and its audit entry in one transaction; the database refuses overlaps.
 
+mod attendance;
 mod availability;
 mod book;
 mod change;

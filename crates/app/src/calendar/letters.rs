@@ -93,7 +93,12 @@ impl ApologyMail {
             reply_to: Some(company.email.clone()),
             to,
             subject,
-            html: Some(html_letter(&text)),
+            // A report comes with its own HTML; an apology is a plain letter.
+            html: Some(
+                payload["html"]
+                    .as_str()
+                    .map_or_else(|| html_letter(&text), str::to_owned),
+            ),
             text,
             ics: None,
         };

@@ -323,10 +323,21 @@ impl App {
         let mut zones = Vec::new();
         for branch in &model.tenant().branches {
             let valid = TimeZone::get(&branch.timezone).is_ok();
+            let expected = zones_of_number(&branch.phone);
+            let fits = expected.is_empty() || expected.contains(&branch.timezone.as_str());
             zones.push(ZoneLine {
                 what: format!("branch {}", branch.slug),
-                zone: branch.timezone.clone(),
-                ok: valid,
+                zone: if fits {
+                    branch.timezone.clone()
+                } else {
+                    format!(
+                        "{} (its number {} is in {})",
+                        branch.timezone,
+                        branch.phone,
+                        expected.join(" or ")
+                    )
+                },
+                ok: valid && fits,
             });
         }
         if let Some(client) = self.calcom_client(&model).ok().flatten() {
@@ -425,4 +436,35 @@ fn zone_of_host(schedules: &[serde_json::Value], host: &str) -> Option<String> {
         .find(|s| s["ownerUsername"].as_str() == Some(host))
         .or_else(|| schedules.first())
         .and_then(|s| s["timeZone"].as_str().map(str::to_owned))
+}
+
+/// The zones a phone number's country lies in, for the countries AskPro serves; empty
+/// for others (nothing to compare with). A German branch in another zone is almost
+/// always a slip in the tenant file, and every time it offers would be off.
+fn zones_of_number(phone: &str) -> Vec<&'static str> {
+    const COUNTRIES: [(&str, &[&str]); 4] = [
+        ("+49", &["Europe/Berlin", "Europe/Busingen"]),
+        ("+43", &["Europe/Vienna"]),
+        ("+41", &["Europe/Zurich"]),
+        ("+423", &["Europe/Vaduz", "Europe/Zurich"]),
+    ];
+    COUNTRIES
+        .iter()
+        .filter(|(prefix, _)| phone.starts_with(prefix))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, zones)| zones.to_vec())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::zones_of_number;
+
+    #[test]
+    fn numbers_name_their_countrys_zone() {
+        assert_eq!(zones_of_number("+493012345678")[0], "Europe/Berlin");
+        assert_eq!(zones_of_number("+43150150"), ["Europe/Vienna"]);
+        assert_eq!(zones_of_number("+4231234567")[0], "Europe/Vaduz");
+        assert!(zones_of_number("+12125550100").is_empty());
+    }
 }

@@ -251,11 +251,18 @@ pub async fn timezone(global: &Global, command: TimezoneCommand) -> Result<ExitC
 }
 
 pub async fn appointments(global: &Global, command: AppointmentsCommand) -> Result<ExitCode> {
-    let AppointmentsCommand::RemoveDuplicates {
-        company_id,
-        confirm,
-        ..
-    } = command;
+    let (company_id, confirm) = match command {
+        AppointmentsCommand::RemoveDuplicates {
+            company_id,
+            confirm,
+            ..
+        } => (company_id, confirm),
+        AppointmentsCommand::NoShow {
+            id,
+            company_id,
+            undo,
+        } => return super::staff::no_show(global, &id, &company_id, undo).await,
+    };
     let app = super::open_app(global).await?;
     let companies = match company_id {
         Some(slug) => vec![slug],

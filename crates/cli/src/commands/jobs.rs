@@ -233,3 +233,9 @@ async fn verify_smtp(global: &Global, app: &App) -> Result<ExitCode> {
         ExitCode::FAILURE
     })
 }
+
+/// `askpro worker status` (and its runbook name `horizon status`).
+pub async fn worker_status(global: &Global) -> Result<ExitCode> {
+    let app = super::open_app(global).await?;
+    status(global, &app).await
+}

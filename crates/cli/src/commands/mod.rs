@@ -8,10 +8,12 @@ mod demo;
 mod demo_calcom;
 mod german;
 mod jobs;
+mod operations;
 mod queue;
 mod retell;
 mod serve;
 pub mod simulate;
+mod staff;
 mod tenant;
 mod token;
 
@@ -67,6 +69,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cache(command) => calcom::cache(&global, command).await,
         Command::Timezone(command) => calcom::timezone(&global, command).await,
         Command::Appointments(command) => calcom::appointments(&global, command).await,
+        Command::Diagnose { company_id } => operations::diagnose(&global, &company_id).await,
+        Command::DailyHealthCheck { notify_slack } => {
+            operations::daily_health_check(&global, notify_slack).await
+        }
+        Command::Metrics(command) => operations::metrics(&global, command).await,
+        Command::Report(command) => operations::report(&global, command).await,
+        Command::Ai(command) => operations::ai(&global, command).await,
+        Command::Staff(command) => staff::staff(&global, command).await,
+        Command::Services(command) => staff::services(&global, command).await,
+        Command::System(command) => staff::system(&global, command).await,
+        Command::Horizon(crate::cli::HorizonCommand::Status) => jobs::worker_status(&global).await,
     }
 }
 
@@ -162,6 +175,8 @@ fn init_logging(is_server: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         // When whoever read the log goes away (a closed pipe), a failed log line must not
         // be reported with `eprintln!`, which panics on that same closed pipe and took
         // the whole server down with it.

@@ -152,7 +152,7 @@ fn health_summary(
     lines.join("\n")
 }
 
-async fn post_summary(app: &App, text: &str) -> Result<()> {
+pub(crate) async fn post_summary(app: &App, text: &str) -> Result<()> {
     if app.slack.is_none() {
         bail!("no Slack webhook is configured (ASKPRO_SLACK_WEBHOOK_URL / [slack] webhook_url)");
     }

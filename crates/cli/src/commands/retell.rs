@@ -23,7 +23,7 @@ fn client(config: &RetellConfig) -> Result<Retell> {
 
 /// The company's own Retell account (`config set retell.api_key=… --company-id C`), else
 /// the configured one.
-async fn client_for(app: &App, config: &RetellConfig, company: &str) -> Result<Retell> {
+pub(crate) async fn client_for(app: &App, config: &RetellConfig, company: &str) -> Result<Retell> {
     match app.retell_key_of(company).await? {
         Some(key) => Retell::new(&config.base_url, &key).map_err(|e| anyhow!("Retell client: {e}")),
         None => client(config),
@@ -262,7 +262,7 @@ async fn self_test(key: Option<&str>, url: &str, now_ms: i64) -> (bool, String) 
     }
 }
 
-async fn update_prompt(
+pub(crate) async fn update_prompt(
     global: &Global,
     app: &App,
     config: &RetellConfig,
@@ -279,8 +279,9 @@ async fn update_prompt(
         .await?
         .value
         .as_bool();
-    let names: Vec<&str> = blocks.iter().map(String::as_str).collect();
-    let prompt = askpro_german::prompt::compose(model.tenant(), &names, cancellation)?;
+    // Check the names before asking Retell anything.
+    let asked: Vec<&str> = blocks.iter().map(String::as_str).collect();
+    askpro_german::prompt::compose(model.tenant(), &asked, cancellation)?;
     let retell = client_for(app, config, company).await?;
     let agent = retell_agent(app, config, company).await?;
     let llm_id = llm_id_of(&agent).ok_or_else(|| {
@@ -290,7 +291,16 @@ async fn update_prompt(
         .get_llm(&llm_id)
         .await
         .map_err(|e| anyhow!("cannot read LLM {llm_id}: {e}"))?;
-    let diff = line_diff(live["general_prompt"].as_str().unwrap_or(""), &prompt);
+    let live_prompt = live["general_prompt"].as_str().unwrap_or("");
+    // Blocks already live stay: fixing one problem must not undo the fix of another.
+    let kept = askpro_german::prompt::blocks_in(live_prompt);
+    let names: Vec<&str> = askpro_german::prompt::TEMPLATE_BLOCKS
+        .iter()
+        .copied()
+        .filter(|b| kept.contains(b) || asked.contains(b))
+        .collect();
+    let prompt = askpro_german::prompt::compose(model.tenant(), &names, cancellation)?;
+    let diff = line_diff(live_prompt, &prompt);
     if !dry_run && !diff.is_empty() {
         let patch = json!({ "general_prompt": prompt, "general_tools": tool_definitions(public) });
         retell
@@ -305,7 +315,7 @@ async fn update_prompt(
     }
     if global.json {
         output::json(
-            &json!({ "llm_id": llm_id, "changed_lines": diff.len(), "diff": diff, "pushed": !dry_run && !diff.is_empty() }),
+            &json!({ "llm_id": llm_id, "blocks": names, "changed_lines": diff.len(), "diff": diff, "pushed": !dry_run && !diff.is_empty() }),
         );
     } else if diff.is_empty() {
         println!("the live prompt of {llm_id} is already up to date");

@@ -37,7 +37,7 @@ pub(super) fn dialect_robust(ctx: &Ctx) -> Section {
          du weitermachst: „Also am Samstag um 14:15 Uhr – richtig?“"
             .to_owned(),
     ];
-    Section::new("Dialekt und Umgangssprache", bullets(&rules))
+    Section::new(DIALECT_ROBUST, bullets(&rules))
 }
 
 pub(super) fn slow_speech(_ctx: &Ctx) -> Section {
@@ -54,7 +54,7 @@ pub(super) fn slow_speech(_ctx: &Ctx) -> Section {
         "Wiederhole wichtige Angaben wie Tag und Uhrzeit, wenn der Anrufer unsicher wirkt.",
     ]
     .map(str::to_owned);
-    Section::new("Langsam und deutlich sprechen", bullets(&rules))
+    Section::new(SLOW_SPEECH, bullets(&rules))
 }
 
 /// With cancellation switched off this block still helps: it makes the refusal
@@ -65,7 +65,7 @@ pub(super) fn cancellation(ctx: &Ctx) -> Section {
     } else {
         cancellation_refusal(ctx)
     };
-    Section::new("Absagen und Verschieben", bullets(&rules))
+    Section::new(CANCELLATION, bullets(&rules))
 }
 
 fn cancellation_steps(ctx: &Ctx) -> Vec<String> {
@@ -145,7 +145,7 @@ pub(super) fn clear_confirmation(ctx: &Ctx) -> Section {
             )
         ),
     ];
-    Section::new("Klare Bestätigung", bullets(&rules))
+    Section::new(CLEAR_CONFIRMATION, bullets(&rules))
 }
 
 /// "Also: Damenhaarschnitt am Dienstag, den 1. Dezember, um 14:15 Uhr bei Anna Müller
@@ -171,3 +171,15 @@ fn example_summary(t: &Tenant) -> String {
         name(branch.map(|b| &b.name), "[Standort]"),
     )
 }
+
+/// The heading of the block (also how a live prompt is recognised to contain it).
+pub const DIALECT_ROBUST: &str = "Dialekt und Umgangssprache";
+
+/// The heading of the block (also how a live prompt is recognised to contain it).
+pub const SLOW_SPEECH: &str = "Langsam und deutlich sprechen";
+
+/// The heading of the block (also how a live prompt is recognised to contain it).
+pub const CANCELLATION: &str = "Absagen und Verschieben";
+
+/// The heading of the block (also how a live prompt is recognised to contain it).
+pub const CLEAR_CONFIRMATION: &str = "Klare Bestätigung";

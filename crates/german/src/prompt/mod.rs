@@ -61,6 +61,26 @@ pub fn compose(
     Ok(render(&sections))
 }
 
+/// The blocks a (live) prompt contains, recognised by their headings, in
+/// `TEMPLATE_BLOCKS` order: what `retell update-prompt` keeps and `diagnose` checks.
+pub fn blocks_in(prompt: &str) -> Vec<&'static str> {
+    Block::ALL
+        .into_iter()
+        .filter(|b| {
+            prompt
+                .lines()
+                .any(|line| line.trim() == format!("## {}", b.heading()))
+        })
+        .map(Block::name)
+        .collect()
+}
+
+/// Weekly hours in German words ("Montag bis Freitag 9 bis 18 Uhr, …"), days without
+/// hours left out: for `staff show-assignments`.
+pub fn hours_in_words(week: &askpro_core::WeeklyHours) -> String {
+    text::week_in_words(week, None)
+}
+
 /// One line per block with an English description, for the CLI's `--help`.
 pub fn block_names_help() -> String {
     Block::ALL
@@ -154,6 +174,16 @@ impl Block {
             Block::SlowSpeech => "slow-speech",
             Block::Cancellation => "cancellation",
             Block::ClearConfirmation => "clear-confirmation",
+        }
+    }
+
+    /// The heading the block's section carries in the prompt.
+    fn heading(self) -> &'static str {
+        match self {
+            Block::DialectRobust => blocks::DIALECT_ROBUST,
+            Block::SlowSpeech => blocks::SLOW_SPEECH,
+            Block::Cancellation => blocks::CANCELLATION,
+            Block::ClearConfirmation => blocks::CLEAR_CONFIRMATION,
         }
     }
 

@@ -451,3 +451,15 @@ fn an_empty_or_odd_tenant_still_gives_a_prompt() {
 fn print_example_prompt() {
     println!("{}", prompt(&salon(), TEMPLATE_BLOCKS, true));
 }
+
+#[test]
+fn the_blocks_of_a_composed_prompt_are_recognised() {
+    assert!(blocks_in(&prompt(&salon(), &[], true)).is_empty());
+    let some = prompt(&salon(), &["clear-confirmation", "dialect-robust"], true);
+    assert_eq!(blocks_in(&some), ["dialect-robust", "clear-confirmation"]);
+    assert_eq!(
+        blocks_in(&prompt(&salon(), TEMPLATE_BLOCKS, false)),
+        TEMPLATE_BLOCKS
+    );
+    assert!(blocks_in("Du bist ein Assistent. Klare Bestätigung bitte.").is_empty());
+}
