@@ -3,3 +3,4 @@
 //! the benchmarks and the demo, never in place of AskPro's own database.
 
 pub mod calcom;
+pub mod retell;

@@ -4,13 +4,11 @@
 //! for good ends dead until `email retry-failed`.
 
 use crate::common::now_ms;
+use crate::common::smtp::{Sink, free_port};
 use crate::common::{Backend, TestApp, booking};
 use askpro_app::Actor;
 use askpro_connectors::smtp::Mailer;
 use askpro_store::{emails, jobs};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 crate::on_both_databases!(
@@ -18,76 +16,6 @@ crate::on_both_databases!(
     with_the_primary_down_the_backup_delivers_at_once,
     an_address_refused_for_good_ends_dead_and_can_be_retried,
 );
-
-/// One aiosmtpd process writing messages into its own directory.
-struct Sink {
-    child: Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Sink {
-    /// `None` (and a note) when aiosmtpd is not installed; `.ci/run` installs it.
-    fn start() -> Option<Sink> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        // A server of the outside world, like PostgreSQL: it keeps the real clock when
-        // scripts/shifted-tests.sh moves the test's (Python's event loop breaks under it).
-        let mut child = Command::new("python3")
-            .env_remove("LD_PRELOAD")
-            .env_remove("FAKETIME")
-            .arg(&script)
-            .arg(port.to_string())
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let ready = BufReader::new(child.stdout.take()?)
-            .lines()
-            .next()
-            .and_then(Result::ok);
-        if ready.as_deref() != Some("ready") {
-            let _ = child.kill();
-            eprintln!("skipped: python3 with aiosmtpd is not available (pip install aiosmtpd)");
-            return None;
-        }
-        Some(Sink { child, dir, port })
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect()
-    }
-}
 
 /// Runs a worker with these SMTP servers until `done`, at most `patience`.
 async fn deliver_within(

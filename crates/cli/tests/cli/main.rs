@@ -6,6 +6,7 @@ mod common;
 
 mod calcom;
 mod config;
+mod drills;
 mod german;
 mod queue;
 mod retell;

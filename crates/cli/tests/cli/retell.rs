@@ -1,176 +1,37 @@
-//! `askpro retell …` against a local server that answers like Retell's REST API
-//! (`shared/reference/retell-api.md` §4): paginated v3 call lists, get-call, agents and
-//! LLMs, and a 429 with Retry-After on the first list request.
+//! `askpro retell …` against the Retell stand-in (`askpro_standins::retell`), which
+//! answers like Retell's REST API (`shared/reference/retell-api.md` §4): paginated v3
+//! call lists, get-call, agents and LLMs, and a 429 with Retry-After on the first list.
 
 use crate::common::{Backend, RETELL_KEY, TestApp};
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use askpro_standins::retell::FakeRetell;
 use serde_json::{Value, json};
 use std::process::Output;
-use std::sync::{Arc, Mutex};
 
-#[derive(Default)]
-struct Fake {
-    agent: Value,
-    llm: Value,
-    calls: Vec<Value>,
-    agent_patches: Vec<Value>,
-    llm_patches: Vec<Value>,
-    publishes: usize,
-    list_requests: usize,
-}
-
-type Shared = Arc<Mutex<Fake>>;
-
-/// Every Retell endpoint wants the bearer key; anything else is a 401.
-async fn require_key(request: Request, next: Next) -> Response {
-    if authorized(request.headers()) {
-        next.run(request).await
-    } else {
-        refuse()
-    }
-}
-
-fn authorized(headers: &HeaderMap) -> bool {
-    headers.get("authorization").and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {RETELL_KEY}"))
-}
-
-fn refuse() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({ "message": "Invalid API key" })),
-    )
-        .into_response()
-}
-
-async fn list_calls(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
-    let mut fake = fake.lock().unwrap();
-    fake.list_requests += 1;
-    if fake.list_requests == 1 {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [("retry-after", "1")],
-            "slow down",
-        )
-            .into_response();
-    }
-    let from: usize = body["pagination_key"]
-        .as_str()
-        .and_then(|k| k.parse().ok())
-        .unwrap_or(0);
-    // v3 items leave out transcripts.
-    // The v3 range filter on the start, as the client sends it.
-    let lo = body["filter_criteria"]["start_timestamp"]["value"][0]
-        .as_i64()
-        .unwrap_or(0);
-    let items: Vec<Value> = fake
-        .calls
-        .iter()
-        .filter(|c| c["start_timestamp"].as_i64().unwrap_or(0) >= lo)
-        .skip(from)
-        .take(2)
-        .map(|c| {
-            let mut item = c.clone();
-            item.as_object_mut().unwrap().remove("transcript");
-            item
-        })
-        .collect();
-    let next = from + items.len();
-    let has_more = next
-        < fake
-            .calls
-            .iter()
-            .filter(|c| c["start_timestamp"].as_i64().unwrap_or(0) >= lo)
-            .count();
-    Json(json!({ "items": items, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string()) })).into_response()
-}
-
-async fn get_call(State(fake): State<Shared>, Path(id): Path<String>) -> Response {
-    let fake = fake.lock().unwrap();
-    match fake.calls.iter().find(|c| c["call_id"] == id.as_str()) {
-        Some(call) => Json(call.clone()).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Json(json!({ "message": "Call not found" })),
-        )
-            .into_response(),
-    }
-}
-
-async fn get_agent(State(fake): State<Shared>) -> Response {
-    Json(fake.lock().unwrap().agent.clone()).into_response()
-}
-
-fn merge(target: &mut Value, patch: &Value) {
-    for (k, v) in patch.as_object().unwrap() {
-        target[k] = v.clone();
-    }
-}
-
-async fn update_agent(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
-    let mut fake = fake.lock().unwrap();
-    merge(&mut fake.agent, &body);
-    fake.agent_patches.push(body);
-    Json(fake.agent.clone()).into_response()
-}
-
-async fn get_llm(State(fake): State<Shared>) -> Response {
-    Json(fake.lock().unwrap().llm.clone()).into_response()
-}
-
-async fn update_llm(State(fake): State<Shared>, Json(body): Json<Value>) -> Response {
-    let mut fake = fake.lock().unwrap();
-    merge(&mut fake.llm, &body);
-    fake.llm_patches.push(body);
-    Json(fake.llm.clone()).into_response()
-}
-
-async fn publish(State(fake): State<Shared>) -> Response {
-    fake.lock().unwrap().publishes += 1;
-    StatusCode::OK.into_response()
-}
-
-/// Starts the fake Retell with the example salon's agent and three calls.
-async fn fake_retell(webhook_url: &str) -> (String, Shared) {
-    let calls = (1..=3)
-        .map(|n| json!({
+/// Starts the Retell stand-in with the example salon's agent and three calls; its first
+/// list request is throttled.
+pub async fn fake_retell(webhook_url: &str) -> (String, FakeRetell) {
+    let fake = FakeRetell::start(RETELL_KEY).await.unwrap();
+    fake.add_agent(
+        "agent_5f2c",
+        "llm_salon",
+        webhook_url,
+        "Du bist ein Assistent.",
+    );
+    for n in 1..=3_i64 {
+        fake.add_call(json!({
             "call_id": format!("imported-{n}"), "call_type": "phone_call", "agent_id": "agent_5f2c", "agent_version": 1,
             "call_status": "ended", "direction": "inbound", "from_number": "+4915112345678", "to_number": "+493012345678",
             "start_timestamp": 1_795_000_000_000_i64 + n * 600_000, "end_timestamp": 1_795_000_060_000_i64 + n * 600_000,
             "disconnection_reason": "user_hangup", "transcript": format!("Agent: Guten Tag.\nUser: Anruf {n}.\n"),
             "call_analysis": { "call_summary": format!("Anruf {n}"), "call_successful": true }
-        }))
-        .collect();
-    let fake = Arc::new(Mutex::new(Fake {
-        agent: json!({ "agent_id": "agent_5f2c", "webhook_url": webhook_url, "voice_speed": 1.0,
-                       "response_engine": { "type": "retell-llm", "llm_id": "llm_salon" } }),
-        llm: json!({ "llm_id": "llm_salon", "general_prompt": "Du bist ein Assistent.", "general_tools": [] }),
-        calls,
-        ..Fake::default()
-    }));
-    let app = Router::new()
-        .route("/v3/list-calls", post(list_calls))
-        .route("/v2/get-call/{id}", get(get_call))
-        .route("/get-agent/{id}", get(get_agent))
-        .route("/update-agent/{id}", patch(update_agent))
-        .route("/get-retell-llm/{id}", get(get_llm))
-        .route("/update-retell-llm/{id}", patch(update_llm))
-        .route("/publish-agent-version/{id}", post(publish))
-        .layer(axum::middleware::from_fn(require_key))
-        .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (base, fake)
+        }));
+    }
+    fake.state().throttle_first_list = true;
+    (fake.base_url.clone(), fake)
 }
 
 /// Runs `askpro ARGS` with the Retell settings, off the runtime thread the fakes need.
-async fn askpro(t: &TestApp, retell: &str, key: &str, args: &[&str]) -> Output {
+pub async fn askpro(t: &TestApp, retell: &str, key: &str, args: &[&str]) -> Output {
     let mut command = crate::askpro_command();
     command
         // On the clock of the server it talks to, which tests move by hand.
@@ -188,7 +49,7 @@ async fn askpro(t: &TestApp, retell: &str, key: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn json_of(output: &Output) -> Value {
+pub fn json_of(output: &Output) -> Value {
     assert!(
         output.status.success(),
         "askpro failed: {}",
@@ -214,7 +75,7 @@ async fn imported_calls_are_stored_once_with_transcripts_despite_throttling() {
         json!({ "fetched": 3, "new": 3, "updated": 0, "unchanged": 0 })
     );
     // The first list request was throttled and retried; two pages followed.
-    assert_eq!(fake.lock().unwrap().list_requests, 3);
+    assert_eq!(fake.state().list_requests, 3);
     let again = json_of(&askpro(&t, &retell, RETELL_KEY, &args).await);
     assert_eq!(
         again,
@@ -263,19 +124,19 @@ async fn the_prompt_is_shown_as_a_difference_then_pushed_with_the_tools() {
             .any(|l| l.starts_with("+ Du bist die Telefonassistenz von Salon Sonnenschein")),
         "{diff:?}"
     );
-    assert!(fake.lock().unwrap().llm_patches.is_empty());
+    assert!(fake.state().llm_patches.is_empty());
     let pushed = json_of(&askpro(&t, &retell, RETELL_KEY, &args).await);
     assert_eq!(pushed["pushed"], true);
     {
-        let fake = fake.lock().unwrap();
-        assert_eq!(fake.llm_patches.len(), 1);
-        assert_eq!(fake.publishes, 1);
-        let prompt = fake.llm["general_prompt"].as_str().unwrap();
+        let state = fake.state();
+        assert_eq!(state.llm_patches.len(), 1);
+        assert_eq!(state.publishes, 1);
+        let prompt = state.llms[0]["general_prompt"].as_str().unwrap();
         assert!(
             prompt.contains("Sonnabend") && prompt.contains("Torstraße 1, 10119 Berlin"),
             "{prompt}"
         );
-        let tools = fake.llm["general_tools"].as_array().unwrap();
+        let tools = state.llms[0]["general_tools"].as_array().unwrap();
         assert_eq!(tools.len(), 6);
         assert_eq!(
             tools[2]["url"],
@@ -284,7 +145,7 @@ async fn the_prompt_is_shown_as_a_difference_then_pushed_with_the_tools() {
     }
     let unchanged = json_of(&askpro(&t, &retell, RETELL_KEY, &args).await);
     assert_eq!(unchanged["changed_lines"], 0);
-    assert_eq!(fake.lock().unwrap().llm_patches.len(), 1);
+    assert_eq!(fake.state().llm_patches.len(), 1);
     let unknown = askpro(
         &t,
         &retell,
@@ -343,8 +204,8 @@ async fn voice_and_call_limits_are_pushed_to_the_agent() {
     );
     assert_eq!(out["pushed"], true);
     let (first_patch, publishes) = {
-        let fake = fake.lock().unwrap();
-        (fake.agent_patches[0].clone(), fake.publishes)
+        let state = fake.state();
+        (state.agent_patches[0].clone(), state.publishes)
     };
     assert_eq!(
         first_patch,
@@ -371,7 +232,7 @@ async fn voice_and_call_limits_are_pushed_to_the_agent() {
         String::from_utf8_lossy(&wrong.stderr)
             .contains("`voice_speed` must be from 0.5 to 2, not 3")
     );
-    assert_eq!(fake.lock().unwrap().agent_patches.len(), 1);
+    assert_eq!(fake.state().agent_patches.len(), 1);
 }
 
 #[tokio::test]
@@ -400,7 +261,10 @@ async fn the_webhook_check_finds_a_wrong_url_and_a_refused_signature() {
     );
     assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
     assert_eq!(all[0]["company"], "salon-sonnenschein");
-    fake.lock().unwrap().agent["webhook_url"] = json!("https://old.example/webhook");
+    fake.edit_agent(
+        "agent_5f2c",
+        &json!({ "webhook_url": "https://old.example/webhook" }),
+    );
     let wrong = askpro(&t, &retell, RETELL_KEY, &args).await;
     assert_eq!(wrong.status.code(), Some(1));
     let checks: Value = serde_json::from_slice(&wrong.stdout).unwrap();

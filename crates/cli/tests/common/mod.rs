@@ -8,6 +8,8 @@ use askpro_server::{ServerConfig, ServerState};
 use askpro_store::Db;
 use std::path::Path;
 
+pub mod smtp;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
