@@ -10,6 +10,7 @@ mod drills;
 mod german;
 mod queue;
 mod retell;
+mod runbook;
 mod serve;
 mod simulate;
 mod tenant;

@@ -116,7 +116,11 @@ impl App {
         Ok(check)
     }
 
-    pub(super) async fn check_staff(&self, model: &CompanyModel) -> Result<Check> {
+    pub(super) async fn check_staff(
+        &self,
+        model: &CompanyModel,
+        facts: &OutsideFacts,
+    ) -> Result<Check> {
         let mut check = Check::new("staff", &[5]);
         let tenant = model.tenant();
         let slug = model.slug();
@@ -191,30 +195,24 @@ impl App {
                 ),
             );
         }
-        if tenant.calcom.is_some() {
-            let differences = self.staff_sync_plan(slug, None).await;
-            match differences {
-                Ok(plan) if !plan.is_empty() => {
-                    check.note(
-                        CheckStatus::Warn,
-                        format!(
-                            "Cal.com hosts differ from the tenant file in {} link(s)",
-                            plan.len()
-                        ),
-                    );
-                    for branch in &tenant.branches {
-                        check.fix_with(command(format!(
-                            "services sync-staff --company-id {slug} --branch-id {} --dry-run",
-                            branch.slug
-                        )));
-                    }
-                }
-                Ok(_) => {}
-                Err(error) => check.note(
+        match &facts.staff_links {
+            Fact::Got(plan) if !plan.is_empty() => {
+                check.note(
                     CheckStatus::Warn,
-                    format!("Cal.com hosts not compared: {error}"),
-                ),
+                    format!(
+                        "Cal.com hosts differ from the tenant file in {} link(s)",
+                        plan.len()
+                    ),
+                );
+                for branch in &tenant.branches {
+                    check.fix_with(command(format!(
+                        "services sync-staff --company-id {slug} --branch-id {}",
+                        branch.slug
+                    )));
+                }
             }
+            Fact::Got(_) | Fact::Absent(_) => {}
+            other => note_unreachable(&mut check, "Cal.com", other, false, ""),
         }
         Ok(check)
     }

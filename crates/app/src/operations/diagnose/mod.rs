@@ -144,7 +144,7 @@ impl App {
             self.check_email(&model, &facts).await?,
             self.check_workers().await?,
             self.check_calls_captured(&model, outside, &facts).await?,
-            self.check_staff(&model).await?,
+            self.check_staff(&model, &facts).await?,
             self.check_voice(&model, &facts).await?,
             self.check_cancellation(&model).await?,
             self.check_availability(&model, &facts).await?,

@@ -54,6 +54,8 @@ pub struct OutsideFacts {
     pub smtp: Fact<Vec<ServerCheck>>,
     pub calcom: Fact<CalcomStatus>,
     pub zones: Fact<ZoneReport>,
+    /// Service–staff links Cal.com's event type hosts contradict.
+    pub staff_links: Fact<Vec<crate::operations::staff::LinkChange>>,
 }
 
 /// Runs `work` with `deadline`: its answer, or [`Fact::NoAnswer`].
@@ -114,14 +116,16 @@ impl Outside {
                 return (
                     Fact::Absent("no Cal.com configured"),
                     within(deadline, app.verify_zones(model.slug())).await,
+                    Fact::Absent("no Cal.com configured"),
                 );
             }
             tokio::join!(
                 within(deadline, app.calcom_status(model.slug())),
                 within(deadline, app.verify_zones(model.slug())),
+                within(deadline, app.staff_sync_plan(model.slug(), None)),
             )
         };
-        let ((agent, llm, recent_calls), smtp, (calcom, zones)) =
+        let ((agent, llm, recent_calls), smtp, (calcom, zones, staff_links)) =
             tokio::join!(retell, smtp, calcom);
         OutsideFacts {
             agent,
@@ -130,6 +134,7 @@ impl Outside {
             smtp,
             calcom,
             zones,
+            staff_links,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! runs `askpro diagnose`, asserts that the right check fails with the right fix, runs
 //! the fix commands exactly as diagnose printed them, and asserts that diagnose passes.
 
-mod stage;
+pub mod stage;
 
 use crate::common::smtp::{Sink, free_port};
 use crate::common::{Backend, EXAMPLE, apply};
@@ -20,6 +20,7 @@ crate::on_both_databases!(
     voice_too_fast,
     calls_ending_by_timeout,
     prompt_without_confirmation,
+    outside_services_that_never_answer,
 );
 
 /// Tuesday 10:00 in Berlin: Anna and Jonas both work then.
@@ -348,5 +349,57 @@ async fn prompt_without_confirmation(backend: Backend) {
     assert_eq!(
         askpro_german::prompt::blocks_in(&prompt),
         ["dialect-robust", "clear-confirmation"]
+    );
+}
+
+/// Retell and Cal.com accept connections and never answer: diagnose still answers
+/// within 5 s (asserted by the stage), saying which services gave no answer.
+async fn outside_services_that_never_answer(backend: Backend) {
+    let Some(mut s) = Stage::new(backend).await else {
+        return;
+    };
+    let calcom = askpro_standins::calcom::FakeCalcom::start("cal_drill_key")
+        .await
+        .unwrap();
+    calcom
+        .fake
+        .add_event_type(7, "damenhaarschnitt", 45, &["anna"]);
+    let tenant = EXAMPLE
+        .replacen(
+            "price_eur = 49.0",
+            "price_eur = 49.0\ncalcom_event_type_id = 7",
+            1,
+        )
+        .replacen(
+            "slug = \"anna\"",
+            "slug = \"anna\"\ncalcom_username = \"anna\"",
+            1,
+        )
+        + &format!(
+            "\n[calcom]\napi_key_env = \"DRILL_CALCOM_KEY\"\nbase_url = \"{}\"\n",
+            calcom.base_url
+        );
+    apply(&s.t.app, &tenant).await;
+    s.env = vec![("DRILL_CALCOM_KEY".into(), "cal_drill_key".into())];
+    calcom
+        .fake
+        .set_latency(Some(std::time::Duration::from_secs(120)));
+    s.retell.hang(true);
+    let (_, diagnosis) = s.diagnose().await;
+    for id in ["calls-captured", "voice", "confirmation"] {
+        let check = stage::find(&diagnosis, id);
+        assert_eq!(check["status"], "warn", "{check}");
+        assert!(
+            check["evidence"]
+                .as_str()
+                .unwrap()
+                .contains("no answer from Retell"),
+            "{check}"
+        );
+    }
+    let bookings = stage::find(&diagnosis, "double-bookings");
+    assert!(
+        bookings["evidence"].as_str().unwrap().contains("Cal.com"),
+        "{bookings}"
     );
 }
