@@ -29,6 +29,9 @@ type Key = (String, String, u16);
 #[derive(Default)]
 pub struct Metrics {
     routes: Mutex<BTreeMap<Key, RouteStats>>,
+    /// The customer-success gauges as last rendered, and when: they read every call of
+    /// 30 days per company, too much for every scrape.
+    pub success: Mutex<Option<(std::time::Instant, String)>>,
 }
 
 impl Metrics {

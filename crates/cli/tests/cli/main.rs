@@ -8,6 +8,7 @@ mod calcom;
 mod config;
 mod drills;
 mod german;
+mod operations;
 mod queue;
 mod retell;
 mod runbook;

@@ -119,6 +119,36 @@ pub async fn cancel(
     ))
 }
 
+/// `POST …/appointments/{id}/no-show`: the customer did not come (only once it started).
+pub async fn no_show(
+    State(state): State<ServerState>,
+    caller: Caller,
+    PathParams((company, id)): PathParams<(String, String)>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    caller.may_access(&state, &company).await?;
+    Ok(Json(
+        state
+            .app
+            .mark_no_show(&company, &id, false, &caller.actor())
+            .await?,
+    ))
+}
+
+/// `DELETE …/appointments/{id}/no-show`: undo the mark.
+pub async fn undo_no_show(
+    State(state): State<ServerState>,
+    caller: Caller,
+    PathParams((company, id)): PathParams<(String, String)>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    caller.may_access(&state, &company).await?;
+    Ok(Json(
+        state
+            .app
+            .mark_no_show(&company, &id, true, &caller.actor())
+            .await?,
+    ))
+}
+
 #[derive(Deserialize)]
 pub struct RescheduleBody {
     start: String,

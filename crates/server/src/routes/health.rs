@@ -48,6 +48,7 @@ pub async fn metrics(
     let mut text = state.metrics.render();
     text.push_str(&merge_gauges(&state).await);
     text.push_str(&calcom_metrics(&state).await);
+    text.push_str(&super::success::gauges(&state).await);
     Ok(([(CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }
 

@@ -7,6 +7,7 @@ mod calcom;
 mod calls;
 mod health;
 mod retell;
+mod success;
 
 use crate::error::ApiError;
 use crate::{ServerState, metrics};
@@ -39,6 +40,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             &format!("{company}/appointments/{{id}}/reschedule"),
             post(appointments::reschedule),
+        )
+        .route(
+            &format!("{company}/appointments/{{id}}/no-show"),
+            post(appointments::no_show).delete(appointments::undo_no_show),
         )
         .route(&format!("{company}/calls"), get(calls::list))
         .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))

@@ -250,6 +250,37 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// The call object as Retell sends it with function calls, started `ago_min` ago.
+    pub fn live_call(call_id: &str, ago_min: i64) -> Value {
+        json!({
+            "call_type": "phone_call", "call_id": call_id, "agent_id": AGENT, "agent_version": 1,
+            "call_status": "ongoing", "direction": "inbound", "from_number": "+4915112345678",
+            "to_number": "+493012345678", "start_timestamp": now_ms() - ago_min * 60_000,
+        })
+    }
+
+    /// Calls the agent's function `name` as Retell does; returns the answer.
+    pub async fn function(&self, name: &str, args: Value, call: &Value) -> Value {
+        let body = json!({ "name": name, "args": args, "call": call }).to_string();
+        let response = self
+            .t
+            .client
+            .post(self.t.url(&format!("/retell/functions/{name}")))
+            .header("content-type", "application/json")
+            .header(
+                "x-retell-signature",
+                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.unwrap()
+    }
+}
+
 pub fn find(diagnosis: &Value, id: &str) -> Value {
     diagnosis["checks"]
         .as_array()
