@@ -226,6 +226,8 @@ pub struct QueueStats {
     pub dead: i64,
     pub done_last_hour: i64,
     pub failed_attempts_last_hour: i64,
+    /// When the longest-waiting due job became due (a job scheduled for later, such as a
+    /// reminder, is not waiting yet).
     pub oldest_pending_at: Option<i64>,
 }
 
@@ -236,10 +238,11 @@ pub async fn stats(db: &Db, now: i64) -> Result<Vec<QueueStats>, StoreError> {
         SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead, \
         SUM(CASE WHEN status = 'done' AND finished_at >= $1 THEN 1 ELSE 0 END) AS done_last_hour, \
         SUM(CASE WHEN last_error IS NOT NULL AND updated_at >= $1 THEN 1 ELSE 0 END) AS failed_attempts_last_hour, \
-        MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest_pending_at \
+        MIN(CASE WHEN status = 'pending' AND run_at <= $2 THEN run_at END) AS oldest_pending_at \
         FROM jobs GROUP BY queue ORDER BY queue";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, QueueStats>(sql)
         .bind(now - 3_600_000)
+        .bind(now)
         .fetch_all(pool)
         .await)?)
 }

@@ -16,30 +16,34 @@ pub struct EmailHealth {
     pub dead: i64,
     /// Mails handed to a server (or the outbox) since the period's start.
     pub delivered: i64,
-    /// Mail jobs still waiting that were created before the "late" mark.
+    /// Mail jobs waiting since before the "late" mark.
     pub late: i64,
-    /// When the oldest waiting mail job was created.
+    /// When the oldest late mail job was created.
     pub oldest_waiting_at: Option<i64>,
 }
 
-/// Mail of one company since `since`; `late_before` marks a waiting mail as late.
+/// Mail of one company created in `[since, until)`. A mail still waiting is late when it
+/// was due before `late_before`, or was tried and still waits since before then (a
+/// retry's backoff moves its due time); a reminder not yet due is not waiting.
 pub async fn email_health(
     db: &Db,
     company_id: &str,
-    since: i64,
+    (since, until): (i64, i64),
     late_before: i64,
 ) -> Result<EmailHealth, StoreError> {
     let sql = "SELECT \
-        (SELECT COUNT(*) FROM jobs WHERE company_id = $1 AND queue = 'emails' AND status = 'dead' AND updated_at >= $2) AS dead, \
-        (SELECT COUNT(*) FROM emails WHERE company_id = $1 AND created_at >= $2) AS delivered, \
+        (SELECT COUNT(*) FROM jobs WHERE company_id = $1 AND queue = 'emails' AND status = 'dead' \
+            AND updated_at >= $2 AND updated_at < $4) AS dead, \
+        (SELECT COUNT(*) FROM emails WHERE company_id = $1 AND created_at >= $2 AND created_at < $4) AS delivered, \
         (SELECT COUNT(*) FROM jobs WHERE company_id = $1 AND queue = 'emails' AND status IN ('pending', 'running') \
-            AND created_at < $3 AND created_at >= $2) AS late, \
-        (SELECT MIN(created_at) FROM jobs WHERE company_id = $1 AND queue = 'emails' AND status IN ('pending', 'running')) \
-            AS oldest_waiting_at";
+            AND (run_at < $3 OR (attempts > 0 AND created_at < $3)) AND created_at >= $2 AND created_at < $4) AS late, \
+        (SELECT MIN(created_at) FROM jobs WHERE company_id = $1 AND queue = 'emails' AND status IN ('pending', 'running') \
+            AND (run_at < $3 OR (attempts > 0 AND created_at < $3))) AS oldest_waiting_at";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, EmailHealth>(sql)
         .bind(company_id)
         .bind(since)
         .bind(late_before)
+        .bind(until)
         .fetch_one(pool)
         .await)?)
 }

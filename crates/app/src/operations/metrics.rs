@@ -131,11 +131,20 @@ impl App {
             metric.previous = earlier.value;
         }
         let tz = model.zone(model.tenant().branches[0].slug.as_str());
+        let shown = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .map(|t| {
+                    t.to_zoned_datetime(tz.clone())
+                        .strftime("%-d.%-m.%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default()
+        };
         Ok(CustomerSuccess {
             company: slug.to_owned(),
             days,
-            from: crate::format_local(period.from, &tz),
-            until: crate::format_local(period.until, &tz),
+            from: shown(period.from),
+            until: shown(period.until),
             metrics: now.to_vec(),
         })
     }
@@ -173,7 +182,7 @@ impl App {
         let mail = operations::email_health(
             &self.db,
             model.id(),
-            period.from,
+            (period.from, period.until),
             period.until.min(self.now_ms()) - 15 * 60_000,
         )
         .await?;

@@ -70,6 +70,13 @@ async fn metrics_follow_their_definitions(backend: Backend) {
                 "call_analysis": { "call_successful": false, "user_sentiment": "Positive" } }),
     )
     .await;
+    // No reminders: this test moves its clock two days on, where the worker (on the
+    // clock it started with) would not have sent them yet.
+    let operator = askpro_app::Actor::cli(None);
+    s.t.app
+        .set_setting("notifications.reminder_hours=0", Some(COMPANY), &operator)
+        .await
+        .unwrap();
     // Call m-3 booked half an hour after it started.
     let live = Stage::live_call("m-3", 30);
     let args = json!({ "service": "Damenschnitt", "start": "morgen um 10 Uhr", "staff": "Anna",
@@ -78,6 +85,17 @@ async fn metrics_follow_their_definitions(backend: Backend) {
     assert_eq!(answer["ok"], true, "{answer}");
     let (status, second) = s.t.book("jonas", TUESDAY_ELEVEN).await;
     assert_eq!(status, 201, "{second}");
+    // The worker delivers the confirmations (to the outbox: no SMTP here).
+    let model = s.t.app.company(COMPANY).await.unwrap();
+    for _ in 0..200 {
+        let sent = askpro_store::emails::recent(&s.t.app.db, Some(model.id()), 10)
+            .await
+            .unwrap();
+        if sent.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // A future appointment cannot be a no-show.
     let id = second["id"].as_str().unwrap().to_owned();
     let (status, refused) =
@@ -126,6 +144,17 @@ async fn metrics_follow_their_definitions(backend: Backend) {
     let mood = metric(&figures, "customer_satisfaction");
     // Positive 5, Negative 1, Neutral 3, the short call's Positive 5; Unknown skipped.
     assert_eq!(mood["value"], 3.5, "{mood}");
+    let mail = metric(&figures, "email_delivery_rate");
+    assert_eq!(
+        (mail["count"].as_i64(), mail["of"].as_i64()),
+        (Some(2), Some(2)),
+        "{mail}"
+    );
+    assert_eq!(
+        mail["previous"],
+        Value::Null,
+        "the week before had no mail: {mail}"
+    );
     let resolution = metric(&figures, "avg_resolution_minutes");
     assert_eq!(resolution["value"], 30.0, "{resolution}");
     let text = stdout(

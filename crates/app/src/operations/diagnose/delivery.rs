@@ -20,8 +20,13 @@ impl App {
     ) -> Result<Check> {
         let mut check = Check::new("email", &[3]);
         let now = self.now_ms();
-        let health =
-            operations::email_health(&self.db, model.id(), now - 86_400_000, now - 300_000).await?;
+        let health = operations::email_health(
+            &self.db,
+            model.id(),
+            (now - 86_400_000, i64::MAX),
+            now - 300_000,
+        )
+        .await?;
         if health.dead > 0 {
             check.note(
                 CheckStatus::Fail,
