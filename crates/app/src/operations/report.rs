@@ -279,11 +279,7 @@ fn plain_text(
 }
 
 fn diagnosis_lines(diagnosis: &Diagnosis) -> Vec<String> {
-    let open: Vec<_> = diagnosis
-        .checks
-        .iter()
-        .filter(|c| matches!(c.status, CheckStatus::Warn | CheckStatus::Fail))
-        .collect();
+    let open: Vec<_> = diagnosis.open_checks().collect();
     if open.is_empty() {
         return vec!["Diagnose: alle Prüfungen in Ordnung.".to_owned()];
     }

@@ -128,11 +128,7 @@ fn health_summary(all: &[Diagnosis]) -> String {
         all.len()
     )];
     for diagnosis in all {
-        let open: Vec<_> = diagnosis
-            .checks
-            .iter()
-            .filter(|c| matches!(c.status, CheckStatus::Warn | CheckStatus::Fail))
-            .collect();
+        let open: Vec<_> = diagnosis.open_checks().collect();
         if open.is_empty() {
             lines.push(format!("✅ {}: all checks ok", diagnosis.company));
             continue;

@@ -86,16 +86,7 @@ async fn metrics_follow_their_definitions(backend: Backend) {
     let (status, second) = s.t.book("jonas", TUESDAY_ELEVEN).await;
     assert_eq!(status, 201, "{second}");
     // The worker delivers the confirmations (to the outbox: no SMTP here).
-    let model = s.t.app.company(COMPANY).await.unwrap();
-    for _ in 0..200 {
-        let sent = askpro_store::emails::recent(&s.t.app.db, Some(model.id()), 10)
-            .await
-            .unwrap();
-        if sent.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    s.mail_subjects(|sent| sent.len() >= 2).await;
     // A future appointment cannot be a no-show.
     let id = second["id"].as_str().unwrap().to_owned();
     let (status, refused) =
@@ -322,20 +313,9 @@ async fn a_reassignment_moves_what_it_can_and_says_why_not(backend: Backend) {
         (Some("jonas"), Some(TUESDAY_TEN))
     );
     // The customer hears about the new staff member, not about a new time.
-    let model = s.t.app.company(COMPANY).await.unwrap();
-    let mut subjects = Vec::new();
-    for _ in 0..200 {
-        subjects = askpro_store::emails::recent(&s.t.app.db, Some(model.id()), 50)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|m| m.subject)
-            .collect();
-        if subjects.iter().any(|m| m.contains("jetzt bei Jonas")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let subjects = s
+        .mail_subjects(|sent| sent.iter().any(|m| m.contains("jetzt bei Jonas")))
+        .await;
     assert!(
         subjects
             .iter()
@@ -363,31 +343,13 @@ async fn services_follow_the_calcom_hosts() {
     calcom
         .fake
         .add_event_type(9, "faerben", 90, &["anna", "jonas"]);
-    let tenant = EXAMPLE
-        .replacen(
-            "price_eur = 49.0",
-            "price_eur = 49.0\ncalcom_event_type_id = 7",
-            1,
-        )
-        .replacen(
-            "slug = \"faerben\"",
-            "slug = \"faerben\"\ncalcom_event_type_id = 9",
-            1,
-        )
-        .replacen(
-            "slug = \"anna\"",
-            "slug = \"anna\"\ncalcom_username = \"anna\"",
-            1,
-        )
-        .replacen(
-            "slug = \"jonas\"",
-            "slug = \"jonas\"\ncalcom_username = \"jonas\"",
-            1,
-        )
-        + &format!(
-            "\n[calcom]\napi_key_env = \"SYNC_CALCOM_KEY\"\nbase_url = \"{}\"\n",
-            calcom.base_url
-        );
+    let tenant = crate::common::with_calcom(
+        EXAMPLE,
+        &[("damenhaarschnitt", 7), ("faerben", 9)],
+        &["anna", "jonas"],
+        &calcom.base_url,
+        "SYNC_CALCOM_KEY",
+    );
     apply(&s.t.app, &tenant).await;
     s.env
         .push(("SYNC_CALCOM_KEY".into(), "cal_sync_key".into()));
@@ -479,6 +441,21 @@ async fn resources_are_measured_against_thresholds() {
         ids.iter().any(|i| i.starts_with("memory (process")),
         "{ids:?}"
     );
+    // A reminder scheduled for Thursday is not a mail waiting to go out, an hour on.
+    let (status, _) = s.t.book("anna", "2026-12-04T10:00:00+01:00").await;
+    assert_eq!(status, 201);
+    s.mail_subjects(|sent| !sent.is_empty()).await;
+    let later = (s.t.app.now() + jiff::SignedDuration::from_hours(1)).to_string();
+    s.env.push(("ASKPRO_NOW".into(), later));
+    let an_hour_on = json_of(&s.askpro(&["--json", "system", "check-resources"]).await);
+    let emails = an_hour_on
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "queue emails")
+        .expect("the e-mail queue is measured")
+        .clone();
+    assert_eq!(emails["status"], "ok", "{emails}");
     s.stop_worker();
     let without = s.askpro(&["system", "check-resources"]).await;
     assert_eq!(without.status.code(), Some(1));

@@ -328,3 +328,29 @@ pub async fn work_emails(app: &App, patience: std::time::Duration, done: impl As
     stop.send(true).unwrap();
     worker.await.unwrap();
 }
+
+/// `tenant` keeping `service`'s appointments in Cal.com event type `event_type`, the
+/// staff `users` mapped to Cal.com users of their slug, and a `[calcom]` section that
+/// reads its key from `key_env`.
+pub fn with_calcom(
+    tenant: &str,
+    mappings: &[(&str, i64)],
+    users: &[&str],
+    base_url: &str,
+    key_env: &str,
+) -> String {
+    let mut text = tenant.to_owned();
+    for (service, event_type) in mappings {
+        let line = format!("slug = \"{service}\"");
+        text = text.replacen(
+            &line,
+            &format!("{line}\ncalcom_event_type_id = {event_type}"),
+            1,
+        );
+    }
+    for user in users {
+        let line = format!("slug = \"{user}\"");
+        text = text.replacen(&line, &format!("{line}\ncalcom_username = \"{user}\""), 1);
+    }
+    format!("{text}\n[calcom]\napi_key_env = \"{key_env}\"\nbase_url = \"{base_url}\"\n")
+}

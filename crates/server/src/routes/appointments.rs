@@ -121,32 +121,34 @@ pub async fn cancel(
 
 /// `POST …/appointments/{id}/no-show`: the customer did not come (only once it started).
 pub async fn no_show(
-    State(state): State<ServerState>,
+    state: State<ServerState>,
     caller: Caller,
-    PathParams((company, id)): PathParams<(String, String)>,
+    path: PathParams<(String, String)>,
 ) -> Result<Json<AppointmentView>, ApiError> {
-    caller.may_access(&state, &company).await?;
-    Ok(Json(
-        state
-            .app
-            .mark_no_show(&company, &id, false, &caller.actor())
-            .await?,
-    ))
+    mark_attendance(state, caller, path, false).await
 }
 
 /// `DELETE …/appointments/{id}/no-show`: undo the mark.
 pub async fn undo_no_show(
+    state: State<ServerState>,
+    caller: Caller,
+    path: PathParams<(String, String)>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    mark_attendance(state, caller, path, true).await
+}
+
+async fn mark_attendance(
     State(state): State<ServerState>,
     caller: Caller,
     PathParams((company, id)): PathParams<(String, String)>,
+    undo: bool,
 ) -> Result<Json<AppointmentView>, ApiError> {
     caller.may_access(&state, &company).await?;
-    Ok(Json(
-        state
-            .app
-            .mark_no_show(&company, &id, true, &caller.actor())
-            .await?,
-    ))
+    let view = state
+        .app
+        .mark_no_show(&company, &id, undo, &caller.actor())
+        .await?;
+    Ok(Json(view))
 }
 
 #[derive(Deserialize)]

@@ -121,6 +121,13 @@ impl Diagnosis {
             .unwrap_or(CheckStatus::Ok)
     }
 
+    /// The checks that warn or fail, in order.
+    pub fn open_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(|c| matches!(c.status, CheckStatus::Warn | CheckStatus::Fail))
+    }
+
     pub fn failed(&self) -> bool {
         self.worst() == CheckStatus::Fail
     }

@@ -364,21 +364,13 @@ async fn outside_services_that_never_answer(backend: Backend) {
     calcom
         .fake
         .add_event_type(7, "damenhaarschnitt", 45, &["anna"]);
-    let tenant = EXAMPLE
-        .replacen(
-            "price_eur = 49.0",
-            "price_eur = 49.0\ncalcom_event_type_id = 7",
-            1,
-        )
-        .replacen(
-            "slug = \"anna\"",
-            "slug = \"anna\"\ncalcom_username = \"anna\"",
-            1,
-        )
-        + &format!(
-            "\n[calcom]\napi_key_env = \"DRILL_CALCOM_KEY\"\nbase_url = \"{}\"\n",
-            calcom.base_url
-        );
+    let tenant = crate::common::with_calcom(
+        EXAMPLE,
+        &[("damenhaarschnitt", 7)],
+        &["anna"],
+        &calcom.base_url,
+        "DRILL_CALCOM_KEY",
+    );
     apply(&s.t.app, &tenant).await;
     s.env = vec![("DRILL_CALCOM_KEY".into(), "cal_drill_key".into())];
     calcom

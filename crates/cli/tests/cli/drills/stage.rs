@@ -223,19 +223,7 @@ impl Stage {
             call[k] = v.clone();
         }
         let body = json!({ "event": "call_analyzed", "call": call }).to_string();
-        let response = self
-            .t
-            .client
-            .post(self.t.url("/webhooks/retell"))
-            .header("content-type", "application/json")
-            .header(
-                "x-retell-signature",
-                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let response = self.post_signed("/webhooks/retell", body).await;
         assert!(response.status().is_success(), "{response:?}");
         for _ in 0..400 {
             let company = askpro_store::calls::call_company(&self.t.app.db, call_id)
@@ -251,6 +239,42 @@ impl Stage {
 }
 
 impl Stage {
+    /// The subjects of the company's mails, once `enough` says they are there (at most
+    /// ten seconds: the worker is a separate process).
+    pub async fn mail_subjects(&self, enough: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let model = self.t.app.company(COMPANY).await.unwrap();
+        let mut subjects = Vec::new();
+        for _ in 0..200 {
+            subjects = askpro_store::emails::recent(&self.t.app.db, Some(model.id()), 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.subject)
+                .collect();
+            if enough(&subjects) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        subjects
+    }
+
+    /// POSTs `body` to `path` signed with the Retell key, as Retell does.
+    async fn post_signed(&self, path: &str, body: String) -> reqwest::Response {
+        self.t
+            .client
+            .post(self.t.url(path))
+            .header("content-type", "application/json")
+            .header(
+                "x-retell-signature",
+                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The call object as Retell sends it with function calls, started `ago_min` ago.
     pub fn live_call(call_id: &str, ago_min: i64) -> Value {
         json!({
@@ -264,18 +288,8 @@ impl Stage {
     pub async fn function(&self, name: &str, args: Value, call: &Value) -> Value {
         let body = json!({ "name": name, "args": args, "call": call }).to_string();
         let response = self
-            .t
-            .client
-            .post(self.t.url(&format!("/retell/functions/{name}")))
-            .header("content-type", "application/json")
-            .header(
-                "x-retell-signature",
-                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+            .post_signed(&format!("/retell/functions/{name}"), body)
+            .await;
         assert_eq!(response.status().as_u16(), 200);
         response.json().await.unwrap()
     }
