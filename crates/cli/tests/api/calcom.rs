@@ -249,15 +249,7 @@ async fn availability_is_what_both_calendars_offer_and_is_cached(backend: Backen
         "local answer: {fallback:?}"
     );
     assert!(c.t.app.calendars.fallback_count() >= 1);
-    let metrics =
-        c.t.client
-            .get(c.t.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+    let metrics = c.t.metrics_text().await;
     assert!(
         metrics.contains("askpro_calcom_availability_fallbacks_total 1"),
         "{metrics}"

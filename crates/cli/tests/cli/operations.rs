@@ -34,6 +34,20 @@ fn json_of(out: &std::process::Output) -> Value {
     })
 }
 
+/// `askpro --json metrics customer-success` over the last 7 days.
+async fn week_figures(s: &Stage) -> Value {
+    let args = [
+        "--json",
+        "metrics",
+        "customer-success",
+        "--company-id",
+        COMPANY,
+        "--days",
+        "7",
+    ];
+    json_of(&s.askpro(&args).await)
+}
+
 fn metric<'a>(figures: &'a Value, key: &str) -> &'a Value {
     figures["metrics"]
         .as_array()
@@ -108,18 +122,7 @@ async fn metrics_follow_their_definitions(backend: Backend) {
         (200, Some("no_show")),
         "{marked}"
     );
-    let figures = json_of(
-        &s.askpro(&[
-            "--json",
-            "metrics",
-            "customer-success",
-            "--company-id",
-            COMPANY,
-            "--days",
-            "7",
-        ])
-        .await,
-    );
+    let figures = week_figures(&s).await;
     let completion = metric(&figures, "call_completion_rate");
     assert_eq!(
         (completion["count"].as_i64(), completion["of"].as_i64()),
@@ -184,15 +187,7 @@ async fn metrics_follow_their_definitions(backend: Backend) {
         english.contains("Call Completion Rate") && english.contains("75.0 %"),
         "{english}"
     );
-    let gauges =
-        s.t.client
-            .get(s.t.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+    let gauges = s.t.metrics_text().await;
     assert!(
         gauges.contains(&format!(
             "askpro_no_show_rate_percent{{company=\"{COMPANY}\"}} 50"
@@ -211,18 +206,7 @@ async fn metrics_follow_their_definitions(backend: Backend) {
         )
         .await;
     assert_eq!(undo.1["status"], "booked", "{undo:?}");
-    let again = json_of(
-        &s.askpro(&[
-            "--json",
-            "metrics",
-            "customer-success",
-            "--company-id",
-            COMPANY,
-            "--days",
-            "7",
-        ])
-        .await,
-    );
+    let again = week_figures(&s).await;
     assert_eq!(metric(&again, "no_show_rate")["value"], 0.0);
     let cli = s
         .askpro(&[

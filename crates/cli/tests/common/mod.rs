@@ -264,6 +264,16 @@ impl TestApp {
         (status, json)
     }
 
+    /// `GET /metrics` as text.
+    pub async fn metrics_text(&self) -> String {
+        let response = self.client.get(self.url("/metrics")).send().await;
+        response
+            .expect("metrics answer")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     pub async fn book(&self, staff: &str, start: &str) -> (u16, serde_json::Value) {
         self.post("/appointments", booking(staff, start)).await
     }
