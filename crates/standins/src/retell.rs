@@ -31,6 +31,18 @@ pub struct RetellState {
     pub throttle_first_list: bool,
     /// Calls per page of a list (Retell's own default is larger).
     pub page_size: usize,
+    /// Added to the system clock for `last_modification_timestamp`, so that a test on
+    /// another date sees agents and LLMs change at its own "now".
+    pub shift_ms: i64,
+}
+
+impl RetellState {
+    fn now_ms(&self) -> i64 {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        system.saturating_add(self.shift_ms)
+    }
 }
 
 #[derive(Clone)]
@@ -299,9 +311,11 @@ async fn update_llm(
 ) -> Response {
     let mut state = lock(&shared);
     state.llm_patches.push(body.clone());
+    let now = state.now_ms();
     match state.llms.iter_mut().find(|l| l["llm_id"] == id.as_str()) {
         Some(llm) => {
             merge(llm, &body);
+            llm["last_modification_timestamp"] = json!(now);
             Json(llm.clone()).into_response()
         }
         None => not_found("LLM"),

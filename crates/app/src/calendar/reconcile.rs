@@ -6,9 +6,9 @@
 
 use super::mirror::{Mirrored, mapped};
 use super::push::Pushed;
-use crate::App;
 use crate::error::{AppError, Result};
 use crate::model::CompanyModel;
+use crate::{Actor, App};
 use askpro_connectors::calcom::{BookingRecord, CalCom, CalcomError, ListBookings};
 use askpro_store::appointments::{self, AppointmentRow, ListFilter};
 use askpro_store::calcom as store;
@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// `missing_here`, `missing_there`, `time_differs`, `cancelled_there`,
-    /// `cancelled_here`, `unlinked`, `duplicate`, `conflict`.
+    /// `cancelled_here`, `unlinked`, `duplicate`, `conflict`, `absent` (a no-show marked in Cal.com).
     pub kind: &'static str,
     pub appointment_id: Option<String>,
     pub calcom_uid: Option<String>,
@@ -151,6 +151,7 @@ impl App {
         };
         let matched = run.remote_side(&sides).await?;
         run.local_side(&sides, &matched).await?;
+        run.absences(from).await?;
         Ok(SyncReport {
             company: model.slug().to_owned(),
             from: crate::time::format_local(from.as_millisecond(), &run.zone),
@@ -234,6 +235,71 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Attendees the hosts marked absent in Cal.com over the last week become no-shows
+    /// here (the rest of the reconciliation looks ahead only).
+    async fn absences(&mut self, now: Timestamp) -> Result<()> {
+        let filter = ListBookings {
+            event_type_ids: self
+                .model
+                .tenant()
+                .services
+                .iter()
+                .filter_map(|s| s.calcom_event_type_id)
+                .collect(),
+            after_start: Some(now - SignedDuration::from_hours(24 * 7)),
+            before_end: Some(now + SignedDuration::from_hours(24)),
+            ..ListBookings::default()
+        };
+        let absent = self
+            .client
+            .bookings(&filter)
+            .await?
+            .into_iter()
+            .filter(|b| b.attendee_absent && b.start <= now && b.is_active());
+        for booking in absent.collect::<Vec<_>>() {
+            let Some(row) = store::by_uid(&self.app.db, self.model.id(), &booking.uid).await?
+            else {
+                continue;
+            };
+            if row.status != "booked" {
+                continue;
+            }
+            let at = booking.start.as_millisecond();
+            if self.dry_run {
+                self.note(
+                    "absent",
+                    Some(&row),
+                    Some(&booking.uid),
+                    at,
+                    "would mark it a no-show".into(),
+                    false,
+                );
+                continue;
+            }
+            let actor = Actor {
+                kind: "calcom",
+                origin: Some(booking.uid.clone()),
+            };
+            let action = match self
+                .app
+                .mark_no_show(self.model.slug(), &row.id, false, &actor)
+                .await
+            {
+                Ok(_) => ("marked as a no-show".to_owned(), true),
+                Err(error) => (format!("could not mark it a no-show: {error}"), false),
+            };
+            self.note(
+                "absent",
+                Some(&row),
+                Some(&booking.uid),
+                at,
+                action.0,
+                action.1,
+            );
+        }
+        Ok(())
+    }
+
     fn note(
         &mut self,
         kind: &'static str,
@@ -395,6 +461,10 @@ impl Run<'_> {
         let uid = Some(booking.uid.as_str());
         if row.sync.as_deref() == Some("pending") {
             return self.push(row, "missing_there").await;
+        }
+        if row.status == "no_show" || row.status == "completed" {
+            // It happened (or the customer did not come): nothing to undo in Cal.com.
+            return Ok(());
         }
         if row.status != "booked" {
             if self.dry_run {

@@ -26,6 +26,7 @@ crate::on_both_databases!(
     webhook_and_sync_mirroring_one_booking_at_once_see_no_double_booking,
     a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone,
     the_job_and_a_reconciliation_pushing_at_once_book_once,
+    an_attendee_marked_absent_in_calcom_becomes_a_no_show,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -1024,4 +1025,36 @@ async fn the_job_and_a_reconciliation_pushing_at_once_book_once(backend: Backend
     for id in &ids {
         assert_eq!(c.appointment(id).await["sync"], "synced");
     }
+}
+
+async fn an_attendee_marked_absent_in_calcom_becomes_a_no_show(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    let (status, booked) = c.t.book("anna", "2026-12-01T10:00:00+01:00").await;
+    assert_eq!(status, 201, "{booked}");
+    let uid = booked["calcom_uid"]
+        .as_str()
+        .expect("in Cal.com")
+        .to_owned();
+    // The next day the host marks Eva absent in Cal.com.
+    c.t.app.clock.advance(SignedDuration::from_hours(28));
+    c.fake.set_now(Some(c.t.app.now()));
+    c.fake.silently(|bookings| {
+        let booking = bookings.iter_mut().find(|b| b.uid == uid).unwrap();
+        booking.attendee["absent"] = json!(true);
+    });
+    let dry = c.t.app.calcom_sync(COMPANY, None, true).await.unwrap();
+    assert_eq!(dry.differences.len(), 1, "{dry:?}");
+    assert_eq!(dry.differences[0].kind, "absent");
+    let report = c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
+    assert_eq!(report.differences[0].action, "marked as a no-show");
+    let (_, after) =
+        c.t.get(&format!("/appointments/{}", booked["id"].as_str().unwrap()))
+            .await;
+    assert_eq!(after["status"], "no_show", "{after}");
+    // Cal.com's booking stays as it is, and the next run finds nothing.
+    assert!(c.fake.booking(&uid).unwrap().status == "accepted");
+    let again = c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
+    assert!(again.differences.is_empty(), "{again:?}");
 }

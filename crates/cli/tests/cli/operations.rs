@@ -691,3 +691,76 @@ async fn the_daily_health_check_posts_one_slack_message_with_the_fixes() {
         "{messages:?}"
     );
 }
+
+/// A service nobody at a branch performs fails the staff check, naming both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_nobody_at_a_branch_performs_is_named() {
+    let Some(s) = Stage::new(Backend::Sqlite).await else {
+        return;
+    };
+    let without = EXAMPLE.replacen(
+        r#"services = ["herrenhaarschnitt", "damenhaarschnitt", "foehnen"]"#,
+        r#"services = ["damenhaarschnitt", "foehnen"]"#,
+        1,
+    );
+    assert_ne!(without, EXAMPLE);
+    apply(&s.t.app, &without).await;
+    let check = s
+        .fails(
+            "staff",
+            &[&format!(
+                "askpro staff show-assignments --company-id {COMPANY} --branch-id mitte"
+            )],
+        )
+        .await;
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("nobody at `mitte` performs `herrenhaarschnitt`"),
+        "{evidence}"
+    );
+    // Sepp still cuts men's hair in Schwabing.
+    assert!(!evidence.contains("schwabing"), "{evidence}");
+}
+
+/// Cal.com offering times AskPro's rules do not fails the availability check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_only_calcom_offers_fail_the_availability_check() {
+    let Some(mut s) = Stage::new(Backend::Sqlite).await else {
+        return;
+    };
+    let calcom = FakeCalcom::start("cal_gap_key").await.unwrap();
+    calcom.fake.set_now(Some(crate::common::now()));
+    // In Cal.com Anna works 9 to 18 every day; in AskPro not on Thursdays.
+    calcom.fake.add_host(
+        "anna",
+        "Europe/Berlin",
+        jiff::civil::time(9, 0, 0, 0),
+        jiff::civil::time(18, 0, 0, 0),
+    );
+    calcom
+        .fake
+        .add_event_type(7, "damenhaarschnitt", 45, &["anna"]);
+    let tenant = crate::common::with_calcom(
+        EXAMPLE,
+        &[("damenhaarschnitt", 7)],
+        &["anna"],
+        &calcom.base_url,
+        "GAP_CALCOM_KEY",
+    );
+    apply(&s.t.app, &tenant).await;
+    s.env.push(("GAP_CALCOM_KEY".into(), "cal_gap_key".into()));
+    let check = s
+        .fails(
+            "availability",
+            &[&format!(
+                "askpro calcom refresh-availability --company-id {COMPANY} --next-days 7"
+            )],
+        )
+        .await;
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("Cal.com offers times AskPro does not"),
+        "{evidence}"
+    );
+    assert!(evidence.contains("anna"), "{evidence}");
+}

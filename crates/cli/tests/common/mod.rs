@@ -40,9 +40,14 @@ pub fn now_ms() -> i64 {
 /// that it read [`NOW`] when this test binary started. One shift for every process, so
 /// a server and the commands run against it agree to the millisecond.
 pub fn binary_now() -> String {
+    format!("{:+}ms", binary_shift_ms())
+}
+
+/// The shift of the system clock behind [`binary_now`], for stand-ins that stamp times.
+pub fn binary_shift_ms() -> i64 {
     static SHIFT: std::sync::LazyLock<i64> =
         std::sync::LazyLock::new(|| now_ms() - jiff::Timestamp::now().as_millisecond());
-    format!("{:+}ms", *SHIFT)
+    *SHIFT
 }
 
 /// A clock standing at [`NOW`] until a test moves it.

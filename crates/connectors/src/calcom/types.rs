@@ -22,6 +22,8 @@ pub struct BookingRecord {
     /// The booking this one replaced (a reschedule).
     pub rescheduled_from: Option<String>,
     pub created_at: Option<Timestamp>,
+    /// The host marked the attendee as absent (a no-show).
+    pub attendee_absent: bool,
 }
 
 impl BookingRecord {
@@ -54,6 +56,7 @@ impl BookingRecord {
             metadata: data["metadata"].as_object().cloned().unwrap_or_default(),
             rescheduled_from: text(&data["rescheduledFromUid"]),
             created_at: instant(&data["createdAt"]),
+            attendee_absent: attendee["absent"].as_bool().unwrap_or(false),
         })
     }
 
@@ -80,6 +83,10 @@ impl BookingRecord {
             rescheduled_from: text(&payload["rescheduleUid"])
                 .or_else(|| text(&payload["rescheduledFromUid"])),
             created_at: instant(&payload["createdAt"]),
+            attendee_absent: attendee["absent"]
+                .as_bool()
+                .or_else(|| attendee["noShow"].as_bool())
+                .unwrap_or(false),
         })
     }
 }

@@ -124,22 +124,36 @@ impl App {
         let mut check = Check::new("staff", &[5]);
         let tenant = model.tenant();
         let slug = model.slug();
-        for service in &tenant.services {
-            let anywhere = tenant
-                .staff
+        // A service nobody at a branch performs: a caller there hears "nichts frei"
+        // instead of "das bieten wir dort nicht an".
+        for branch in &tenant.branches {
+            let uncovered: Vec<&str> = tenant
+                .services
                 .iter()
-                .any(|s| s.services.contains(&service.slug));
-            if !anywhere {
+                .filter(|service| {
+                    !tenant.staff.iter().any(|s| {
+                        s.branches.contains(&branch.slug) && s.services.contains(&service.slug)
+                    })
+                })
+                .map(|service| service.slug.as_str())
+                .collect();
+            if !uncovered.is_empty() {
                 check.note(
                     CheckStatus::Fail,
-                    format!("nobody performs service `{}`", service.slug),
+                    format!(
+                        "nobody at `{}` performs {}",
+                        branch.slug,
+                        uncovered
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
-                for branch in &tenant.branches {
-                    check.fix_with(command(format!(
-                        "staff show-assignments --company-id {slug} --branch-id {}",
-                        branch.slug
-                    )));
-                }
+                check.fix_with(command(format!(
+                    "staff show-assignments --company-id {slug} --branch-id {}",
+                    branch.slug
+                )));
             }
         }
         let misassigned = operations::misassigned(&self.db, model.id(), self.now_ms()).await?;
@@ -289,6 +303,35 @@ impl App {
                 }
             }
             other => note_unreachable(&mut check, "Cal.com", other, false, ""),
+        }
+        if let Fact::Got(gaps) = &facts.availability_gaps {
+            let extra: Vec<String> = gaps
+                .iter()
+                .filter(|g| !g.calcom_only.is_empty())
+                .map(|g| {
+                    format!(
+                        "{} {} {} {} ({})",
+                        g.service,
+                        g.staff,
+                        g.date,
+                        g.calcom_only.join(", "),
+                        g.reason
+                    )
+                })
+                .collect();
+            if !extra.is_empty() {
+                check.note(
+                    CheckStatus::Fail,
+                    format!(
+                        "Cal.com offers times AskPro does not in {} case(s), e.g. {}",
+                        extra.len(),
+                        extra[0]
+                    ),
+                );
+                check.fix_with(command(format!(
+                    "calcom refresh-availability --company-id {slug} --next-days 7"
+                )));
+            }
         }
         if let Fact::Got(status) = &facts.calcom
             && !status.healthy()

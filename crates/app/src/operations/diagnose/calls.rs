@@ -61,9 +61,24 @@ impl App {
         Ok(since)
     }
 
-    pub(super) async fn check_understanding(&self, model: &CompanyModel) -> Result<Check> {
+    pub(super) async fn check_understanding(
+        &self,
+        model: &CompanyModel,
+        facts: &OutsideFacts,
+    ) -> Result<Check> {
         let mut check = Check::new("understanding", &[1]);
-        let since = self.now_ms() - WEEK_MS;
+        // Calls before the live prompt last changed do not judge the prompt now live.
+        let changed = facts
+            .llm
+            .got()
+            .and_then(|llm| llm["last_modification_timestamp"].as_i64());
+        let week = self.now_ms() - WEEK_MS;
+        let since = week.max(changed.unwrap_or(i64::MIN));
+        let window = if since > week {
+            "since the live prompt changed"
+        } else {
+            "7 days"
+        };
         let calls = self.calls_since(model, since).await?;
         let connected: Vec<&StoredCall> = calls.iter().filter(|c| c.connected()).collect();
         let reached = connected
@@ -85,7 +100,7 @@ impl App {
             check.note(
                 CheckStatus::Fail,
                 format!(
-                    "{reached} of {} connected calls reached their goal (7 days), below 80 %",
+                    "{reached} of {} connected calls reached their goal ({window}), below 80 %",
                     connected.len()
                 ),
             );
@@ -94,7 +109,7 @@ impl App {
             check.note(
                 CheckStatus::Ok,
                 format!(
-                    "{reached} of {} connected calls reached their goal (7 days)",
+                    "{reached} of {} connected calls reached their goal ({window})",
                     connected.len()
                 ),
             );

@@ -145,7 +145,7 @@ impl App {
         let model = self.company(slug).await?;
         let facts = outside.gather(self, &model).await;
         let checks = vec![
-            self.check_understanding(&model).await?,
+            self.check_understanding(&model, &facts).await?,
             self.check_double_bookings(&model, &facts).await?,
             self.check_webhook_duplicates(&model).await?,
             self.check_email(&model, &facts).await?,

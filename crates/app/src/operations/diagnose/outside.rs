@@ -54,6 +54,8 @@ pub struct OutsideFacts {
     pub smtp: Fact<Vec<ServerCheck>>,
     pub calcom: Fact<CalcomStatus>,
     pub zones: Fact<ZoneReport>,
+    /// Per service, host and day, the times only one calendar offers (next 7 days).
+    pub availability_gaps: Fact<Vec<crate::calendar::AvailabilityGap>>,
     /// Service–staff links Cal.com's event type hosts contradict.
     pub staff_links: Fact<Vec<crate::operations::staff::LinkChange>>,
 }
@@ -117,15 +119,17 @@ impl Outside {
                     Fact::Absent("no Cal.com configured"),
                     within(deadline, app.verify_zones(model.slug())).await,
                     Fact::Absent("no Cal.com configured"),
+                    Fact::Absent("no Cal.com configured"),
                 );
             }
             tokio::join!(
                 within(deadline, app.calcom_status(model.slug())),
                 within(deadline, app.verify_zones(model.slug())),
                 within(deadline, app.staff_sync_plan(model.slug(), None)),
+                within(deadline, app.calcom_compare_availability(model.slug(), 7)),
             )
         };
-        let ((agent, llm, recent_calls), smtp, (calcom, zones, staff_links)) =
+        let ((agent, llm, recent_calls), smtp, (calcom, zones, staff_links, availability_gaps)) =
             tokio::join!(retell, smtp, calcom);
         OutsideFacts {
             agent,
@@ -135,6 +139,7 @@ impl Outside {
             calcom,
             zones,
             staff_links,
+            availability_gaps,
         }
     }
 }

@@ -10,6 +10,7 @@ use serde_json::json;
 use stage::{AGENT, COMPANY, LLM, Stage, full_prompt};
 
 crate::on_both_databases!(
+    callers_not_understood,
     smtp_primary_down,
     worker_stopped,
     agent_webhook_url_wrong,
@@ -28,6 +29,59 @@ const TUESDAY_TEN: &str = "2026-12-01T10:00:00+01:00";
 
 fn fix(text: &str) -> String {
     format!("askpro {text}")
+}
+
+/// Problem 1: most calls end without reaching their goal; the fix makes the prompt
+/// dialect-robust, and calls before that change no longer judge it.
+async fn callers_not_understood(backend: Backend) {
+    let Some(mut s) = Stage::new(backend).await else {
+        return;
+    };
+    s.retell.state().llms[0]["general_prompt"] = json!(full_prompt(&["clear-confirmation"]));
+    for n in 1..=5 {
+        let reached = n == 1;
+        let said =
+            "Agent: Salon Sonnenschein.\nUser: Ich hätt gern an Termin am Samstag in da Fruah.\n";
+        let analysis = json!({ "call_successful": reached, "user_sentiment": "Negative" });
+        s.call(
+            &format!("lost-{n}"),
+            60 + n,
+            json!({ "transcript": said, "call_analysis": analysis }),
+        )
+        .await;
+    }
+    let check = s
+        .fails(
+            "understanding",
+            &[&fix(&format!(
+                "retell update-prompt --company-id {COMPANY} --template dialect-robust"
+            ))],
+        )
+        .await;
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("1 of 5 connected calls"),
+        "{check}"
+    );
+    s.run_fixes(&check, None).await;
+    let after = s.green("understanding").await;
+    assert!(
+        after["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("since the live prompt changed"),
+        "{after}"
+    );
+    let prompt = s.retell.llm(LLM).unwrap()["general_prompt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        askpro_german::prompt::blocks_in(&prompt),
+        ["dialect-robust", "clear-confirmation"]
+    );
 }
 
 /// Problem 3: the primary SMTP server is down; the fix switches to the backup.

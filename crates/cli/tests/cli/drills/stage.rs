@@ -42,6 +42,8 @@ impl Stage {
     pub async fn new(backend: Backend) -> Option<Stage> {
         let t = TestApp::spawn(backend).await?;
         let retell = FakeRetell::start(RETELL_KEY).await.unwrap();
+        // On the clock of the `askpro` processes: their shift of the system clock.
+        retell.state().shift_ms = crate::common::binary_shift_ms();
         retell.add_agent(
             AGENT,
             LLM,
