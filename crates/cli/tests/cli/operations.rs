@@ -338,7 +338,7 @@ async fn services_follow_the_calcom_hosts() {
     s.env
         .push(("SYNC_CALCOM_KEY".into(), "cal_sync_key".into()));
     let staff = s.check("staff").await;
-    assert_eq!(staff["status"], "warn", "{staff}");
+    assert_eq!(staff["status"], "fail", "{staff}");
     assert!(
         staff["fix"]
             .as_str()

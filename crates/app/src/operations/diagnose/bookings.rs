@@ -212,7 +212,7 @@ impl App {
         match &facts.staff_links {
             Fact::Got(plan) if !plan.is_empty() => {
                 check.note(
-                    CheckStatus::Warn,
+                    CheckStatus::Fail,
                     format!(
                         "Cal.com hosts differ from the tenant file in {} link(s)",
                         plan.len()
