@@ -481,6 +481,11 @@ pub enum GermanCommand {
         /// Read JSON lines {"text","ref","tz"} from stdin and answer one line each.
         #[arg(long, conflicts_with = "text")]
         jsonl: bool,
+        /// Also show which words made the time, which were set aside as other content
+        /// (a name, a service, a reason, people) and which were filler; with a
+        /// self-correction, each part said.
+        #[arg(long, conflicts_with = "jsonl")]
+        explain: bool,
     },
 }
 

@@ -18,6 +18,7 @@ pub fn run(global: &Global, command: GermanCommand) -> Result<ExitCode> {
         now,
         tz,
         jsonl,
+        explain,
     } = command;
     if jsonl {
         return batch(&global.clock());
@@ -28,7 +29,9 @@ pub fn run(global: &Global, command: GermanCommand) -> Result<ExitCode> {
     let now = reference(now.as_deref(), &tz, &global.clock())?;
     let answer = answer(&text, &now);
     let understood = matches!(answer, Answer::Resolved { .. });
-    if global.json {
+    if explain {
+        print_explanation(global, &answer, &askpro_german::explain(&text))?;
+    } else if global.json {
         println!("{}", serde_json::to_string(&answer)?);
     } else if let Answer::Resolved {
         start, end, grain, ..
@@ -46,6 +49,36 @@ pub fn run(global: &Global, command: GermanCommand) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The answer with the words that made the time and those set aside.
+fn print_explanation(
+    global: &Global,
+    answer: &Answer<'_>,
+    explanation: &askpro_german::Explanation,
+) -> Result<()> {
+    if global.json {
+        let mut value = serde_json::to_value(answer)?;
+        value["time_words"] = serde_json::json!(explanation.time_words);
+        value["set_aside"] = serde_json::json!(explanation.set_aside);
+        value["filler"] = serde_json::json!(explanation.filler);
+        println!("{value}");
+        return Ok(());
+    }
+    match answer {
+        Answer::Resolved {
+            start, end, grain, ..
+        } => println!(
+            "start {start}  end {}  grain {grain}",
+            end.as_deref().unwrap_or("open (ab)")
+        ),
+        Answer::Refused { .. } => println!("not understood"),
+    }
+    let parts: Vec<String> = explanation.time_words.iter().map(|p| p.join(" ")).collect();
+    println!("time words:  {}", parts.join("  →  korrigiert zu  →  "));
+    println!("set aside:   {}", explanation.set_aside.join(" "));
+    println!("filler:      {}", explanation.filler.join(" "));
+    Ok(())
 }
 
 /// The reference moment: a local wall-clock time in `tz`, or now on `clock`.

@@ -3,7 +3,7 @@
 
 use super::frame::Frame;
 use super::lexicon::HolidayRule;
-use super::pieces::{Segment, Shift};
+use super::pieces::{FromHoliday, Segment, Shift};
 use askpro_core::holidays::easter_sunday;
 use jiff::civil::{Date, Weekday};
 use jiff::{ToSpan, ZonedDateTime};
@@ -84,6 +84,38 @@ fn holiday_in(rule: HolidayRule, year: i16) -> Option<Date> {
             add_days(from, i64::from(ahead))
         }
     }
+}
+
+/// The day `from` says, counted from the holiday on `day`.
+fn from_holiday(day: Date, from: Option<FromHoliday>) -> Option<Date> {
+    match from {
+        None => Some(day),
+        Some(FromHoliday::Days(n)) => add_days(day, n),
+        Some(FromHoliday::Weekday(weekday, after)) => {
+            let gap = i64::from(
+                (weekday.to_monday_zero_offset() - day.weekday().to_monday_zero_offset())
+                    .rem_euclid(7),
+            );
+            if after {
+                add_days(day, if gap == 0 { 7 } else { gap })
+            } else {
+                add_days(day, if gap == 0 { -7 } else { gap - 7 })
+            }
+        }
+    }
+}
+
+/// The day, or the Monday-based week containing it.
+fn day_or_week(date: Date, week_of: bool) -> Result<DateSpec, ()> {
+    if !week_of {
+        return Ok(DateSpec::Day(date));
+    }
+    let monday = monday_of(date).ok_or(())?;
+    Ok(DateSpec::Span {
+        start: monday,
+        end: add_days(monday, 7).ok_or(())?,
+        grain: Grain::Week,
+    })
 }
 
 /// Counts the date anchors that are set, to refuse combinations that make no sense.
@@ -173,11 +205,13 @@ pub fn date_spec(f: &Frame, now: &ZonedDateTime) -> Result<Option<DateSpec>, ()>
             return Err(());
         }
         let this_year = year.unwrap_or(today.year());
-        let date = match holiday_in(rule, this_year) {
+        let day_in =
+            |year: i16| holiday_in(rule, year).and_then(|d| from_holiday(d, f.from_holiday));
+        let date = match day_in(this_year) {
             Some(d) if d >= today || year.is_some() => d,
-            _ => holiday_in(rule, this_year + 1).ok_or(())?,
+            _ => day_in(this_year + 1).ok_or(())?,
         };
-        return Ok(Some(DateSpec::Day(date)));
+        return day_or_week(date, f.week_of).map(Some);
     }
     if let Some(day) = f.day_of_month {
         let date = day_of_month(f, day, today, year)?;
@@ -186,7 +220,10 @@ pub fn date_spec(f: &Frame, now: &ZonedDateTime) -> Result<Option<DateSpec>, ()>
         {
             return Err(());
         }
-        return Ok(Some(DateSpec::Day(date)));
+        return day_or_week(date, f.week_of).map(Some);
+    }
+    if f.week_of {
+        return Err(());
     }
     if let Some(month) = f.month {
         if n != 1 + usize::from(year.is_some()) {

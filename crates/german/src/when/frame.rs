@@ -3,7 +3,7 @@
 //! makes the phrase not understood.
 
 use super::lexicon::{DayPart, HolidayRule};
-use super::pieces::{Piece, Segment, Shift};
+use super::pieces::{FromHoliday, Piece, Segment, Shift};
 use jiff::civil::Weekday;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,6 +21,9 @@ pub struct Frame {
     pub year: Option<i32>,
     pub relative_year: Option<i64>,
     pub holiday: Option<HolidayRule>,
+    pub from_holiday: Option<FromHoliday>,
+    /// The week containing the named day, not the day.
+    pub week_of: bool,
     pub offset_days: Option<i64>,
     pub offset_months: Option<i64>,
     pub elapsed_minutes: Option<i64>,
@@ -62,6 +65,16 @@ impl Frame {
                 Piece::Year(y) => once(&mut f.year, *y)?,
                 Piece::RelativeYear(y) => once(&mut f.relative_year, *y)?,
                 Piece::Holiday(h) => once(&mut f.holiday, *h)?,
+                Piece::AroundHoliday(h, from) => {
+                    once(&mut f.holiday, *h)?;
+                    f.from_holiday = Some(*from);
+                }
+                Piece::WeekOf => {
+                    if f.week_of {
+                        return None;
+                    }
+                    f.week_of = true;
+                }
                 Piece::OffsetDays(d) => once(&mut f.offset_days, *d)?,
                 Piece::OffsetMonths(m) => once(&mut f.offset_months, *m)?,
                 Piece::OffsetMinutes(m) => once(&mut f.elapsed_minutes, *m)?,

@@ -141,18 +141,19 @@ pub fn weekday(word: &str) -> Option<Weekday> {
 
 pub fn month(word: &str) -> Option<i8> {
     let month = match word {
-        "januar" | "jaenner" | "jan" => 1,
-        "februar" | "feber" | "feb" => 2,
+        // Genitives too: "im Laufe des Januars".
+        "januar" | "jaenner" | "jan" | "januars" | "jaenners" => 1,
+        "februar" | "feber" | "feb" | "februars" | "febers" => 2,
         "maerz" | "marz" | "maer" | "mrz" => 3,
-        "april" | "apr" => 4,
+        "april" | "apr" | "aprils" => 4,
         "mai" => 5,
-        "juni" | "jun" | "juno" => 6,
-        "juli" | "jul" | "julei" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "oktober" | "okt" => 10,
-        "november" | "nov" => 11,
-        "dezember" | "dez" => 12,
+        "juni" | "jun" | "juno" | "junis" => 6,
+        "juli" | "jul" | "julei" | "julis" => 7,
+        "august" | "aug" | "augusts" => 8,
+        "september" | "sep" | "sept" | "septembers" => 9,
+        "oktober" | "okt" | "oktobers" => 10,
+        "november" | "nov" | "novembers" => 11,
+        "dezember" | "dez" | "dezembers" => 12,
         _ => return None,
     };
     Some(month)
@@ -229,7 +230,8 @@ pub fn day_part(word: &str) -> Option<DayPart> {
     let part = match word {
         "frueh" | "morgens" | "morgen" | "frueh morgens" | "morgenfrueh" => DayPart::Early,
         "vormittag" | "vormittags" => DayPart::Morning,
-        "mittag" | "mittags" | "mittagszeit" | "mittagspause" => DayPart::Noon,
+        // "z'Mittag" as transcribed, its apostrophe folded away.
+        "mittag" | "mittags" | "mittagszeit" | "mittagspause" | "zmittag" => DayPart::Noon,
         "nachmittag" | "nachmittags" => DayPart::Afternoon,
         "abend" | "abends" => DayPart::Evening,
         "nacht" | "nachts" => DayPart::Night,
@@ -352,6 +354,9 @@ pub const HOLIDAYS: &[(&[&str], HolidayRule)] = &[
     (&["stefanitag"], HolidayRule::Fixed(12, 26)),
     (&["stefanstag"], HolidayRule::Fixed(12, 26)),
     (&["silvester"], HolidayRule::Fixed(12, 31)),
+    // Swiss: the last day of the year.
+    (&["altjahrstag"], HolidayRule::Fixed(12, 31)),
+    (&["altjahr"], HolidayRule::Fixed(12, 31)),
     (&["sylvester"], HolidayRule::Fixed(12, 31)),
     (&["neujahr"], HolidayRule::Fixed(1, 1)),
     (&["neujahrstag"], HolidayRule::Fixed(1, 1)),
@@ -366,6 +371,7 @@ pub const HOLIDAYS: &[(&[&str], HolidayRule)] = &[
     (&["ostermontag"], HolidayRule::Easter(1)),
     (&["himmelfahrt"], HolidayRule::Easter(39)),
     (&["auffahrt"], HolidayRule::Easter(39)),
+    (&["pfingstsamstag"], HolidayRule::Easter(48)),
     (&["pfingstsonntag"], HolidayRule::Easter(49)),
     (&["pfingsten"], HolidayRule::Easter(49)),
     (&["pfingstmontag"], HolidayRule::Easter(50)),

@@ -3,7 +3,7 @@
 //! because a dropped word may have changed the meaning.
 
 use super::lexicon::{self, DayPart, HOLIDAYS};
-use super::pieces::{Piece, Segment, Shift};
+use super::pieces::{FromHoliday, Piece, Segment, Shift};
 use super::tokens::Token;
 
 /// Words that carry no date or time and may be ignored.
@@ -212,7 +212,14 @@ const FILLER: &[&str] = &[
     "prima",
     "gerne",
     "bestens",
+    // "im Laufe der nächsten Woche", "im Laufe des Januars": the span itself.
+    "laufe",
 ];
+
+/// Whether `word` is harmless filler.
+pub fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word)
+}
 
 pub struct Parser {
     tokens: Vec<Token>,
@@ -311,22 +318,58 @@ impl Parser {
     }
 
     fn holiday(&mut self) -> bool {
-        for (words, rule) in HOLIDAYS {
-            if words
-                .iter()
-                .enumerate()
-                .all(|(i, w)| self.word(i) == Some(*w))
-            {
-                return self.emit(Piece::Holiday(*rule), words.len());
+        // "der Tag vor Weihnachten", "die Woche nach Ostern".
+        if self.is(0, &["tag", "woche"]) && self.is(1, &["vor", "nach"]) {
+            let after = self.is(1, &["nach"]);
+            let article = usize::from(self.is(2, &["dem", "den", "der"]));
+            if let Some((rule, len)) = self.holiday_at(2 + article) {
+                let week = self.is(0, &["woche"]);
+                let days = if week { 7 } else { 1 };
+                if week {
+                    self.pieces.push(Piece::WeekOf);
+                }
+                let shift = FromHoliday::Days(if after { days } else { -days });
+                return self.emit(Piece::AroundHoliday(rule, shift), 2 + article + len);
             }
         }
-        false
+        match self.holiday_at(0) {
+            Some((rule, len)) => self.emit(Piece::Holiday(rule), len),
+            None => false,
+        }
+    }
+
+    /// The holiday named at `offset`, with how many words its name takes.
+    fn holiday_at(&self, offset: usize) -> Option<(super::lexicon::HolidayRule, usize)> {
+        HOLIDAYS.iter().find_map(|(words, rule)| {
+            words
+                .iter()
+                .enumerate()
+                .all(|(i, w)| self.word(offset + i) == Some(*w))
+                .then_some((*rule, words.len()))
+        })
     }
 
     fn relative_day(&mut self) -> bool {
         let Some(word) = self.word(0) else {
             return false;
         };
+        // "übermorgen am Morgen", "Freitag am Morgen": after a day, the morning.
+        let said_day = matches!(
+            self.pieces.last(),
+            Some(
+                Piece::RelativeDay(_)
+                    | Piece::Weekday(..)
+                    | Piece::DayOfMonth { .. }
+                    | Piece::Holiday(_)
+            )
+        );
+        if word == "morgen"
+            && said_day
+            && self.pos > 0
+            && matches!(self.tokens.get(self.pos - 1), Some(Token::Word(w)) if w == "am")
+        {
+            return self.emit(Piece::Part(DayPart::Early), 1);
+        }
         let day = match word {
             "heute" | "heut" => 0,
             "morgen" => 1,
@@ -375,6 +418,10 @@ impl Parser {
             Some(Shift::Last) => -1,
             None => 0,
         };
+        // "in der Woche vom 14. Dezember": the week of the day that follows.
+        if shift.is_none() && self.is(0, &["woche"]) && self.is(1, &["vom", "von"]) {
+            return self.emit(Piece::WeekOf, 2);
+        }
         // "Ende der Woche", "Anfang des Monats": the current one.
         let after_segment = matches!(self.pieces.last(), Some(Piece::Segment(_)));
         let piece = match self.word(at) {
@@ -421,6 +468,17 @@ impl Parser {
         let Some(word) = self.word(at).map(str::to_owned) else {
             return false;
         };
+        if let Some(day) = lexicon::weekday(&word)
+            && self.is(at + 1, &["vor", "nach"])
+        {
+            // "Mittwoch nach Ostern", "Freitag vor Pfingsten".
+            let after = self.is(at + 1, &["nach"]);
+            let article = usize::from(self.is(at + 2, &["dem", "den", "der"]));
+            if let Some((rule, len)) = self.holiday_at(at + 2 + article) {
+                let piece = Piece::AroundHoliday(rule, FromHoliday::Weekday(day, after));
+                return self.emit(piece, at + 2 + article + len);
+            }
+        }
         if let Some(day) = lexicon::weekday(&word) {
             self.emit(Piece::Weekday(day, shift), at + 1);
             if self.is(0, &["morgen"]) {
@@ -582,6 +640,13 @@ impl Parser {
         if self.is(0, &["in"]) && self.is(1, &["der"]) && self.is(2, &["frueh"]) {
             return self.emit(Piece::Part(DayPart::Early), 3);
         }
+        // "auf die Nacht", "auf d'Nacht" (folded "dnacht"): the evening.
+        if self.is(0, &["auf"]) && self.is(1, &["die"]) && self.is(2, &["nacht"]) {
+            return self.emit(Piece::Part(DayPart::Evening), 3);
+        }
+        if self.is(0, &["auf"]) && self.is(1, &["dnacht"]) {
+            return self.emit(Piece::Part(DayPart::Evening), 2);
+        }
         if self.is(0, &["ueber"]) && self.is(1, &["mittag"]) {
             return self.emit(Piece::Part(DayPart::Noon), 2);
         }
@@ -636,6 +701,11 @@ impl Parser {
             Some(Token::Dash) => Piece::RangeTo,
             Some(Token::Word(w)) => match w.as_str() {
                 "zwischen" | "von" | "vom" => Piece::RangeOpen,
+                // "bis zum 15.": one end, said with two words.
+                "zum" if matches!(self.pieces.last(), Some(Piece::RangeTo)) => {
+                    self.pos += 1;
+                    return true;
+                }
                 "bis" | "und" | "zum"
                     if self.pieces.iter().any(|p| matches!(p, Piece::RangeOpen)) || w == "bis" =>
                 {

@@ -22,6 +22,15 @@ pub enum Segment {
     End,
 }
 
+/// A day reached from a holiday: "der Tag vor Weihnachten", "Mittwoch nach Ostern".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromHoliday {
+    /// Days after (negative: before) the holiday.
+    Days(i64),
+    /// The nearest such weekday strictly after (`true`) or before the holiday.
+    Weekday(Weekday, bool),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Now,
@@ -47,6 +56,11 @@ pub enum Piece {
     /// heuer 0, nächstes Jahr 1.
     RelativeYear(i64),
     Holiday(HolidayRule),
+    /// A day counted from a holiday.
+    AroundHoliday(HolidayRule, FromHoliday),
+    /// "in der Woche vom 14. Dezember", "die Woche nach Weihnachten": the Monday-based
+    /// week containing the day the rest names.
+    WeekOf,
     OffsetDays(i64),
     OffsetMonths(i64),
     /// Elapsed time: "in drei Stunden".

@@ -31,6 +31,23 @@ pub enum Token {
     Dash,
 }
 
+/// A token as written back for an explanation.
+pub fn shown(token: &Token) -> String {
+    match token {
+        Token::Word(w) => w.clone(),
+        Token::Number { value, .. } => value.to_string(),
+        Token::Ordinal(n) => format!("{n}."),
+        Token::Clock { hour, minute, .. } => format!("{hour}:{minute:02}"),
+        Token::Date {
+            day, month, year, ..
+        } => match year {
+            Some(y) => format!("{day}.{month}.{y}"),
+            None => format!("{day}.{month}."),
+        },
+        Token::Dash => "-".into(),
+    }
+}
+
 /// Folds a word to the lexicon's spelling.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 4);
