@@ -37,6 +37,34 @@ fn bench_resolve(c: &mut Criterion) {
             }
         })
     });
+    // Every phrase of the three corpora: plain phrases, whole caller sentences, and the
+    // regional forms, corrections and sentences around the time (part two).
+    let corpus: Vec<(String, jiff::ZonedDateTime)> = ["phrases", "conversational", "regional"]
+        .iter()
+        .flat_map(|name| {
+            let path = format!("{}/tests/corpus/{name}.jsonl", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(path)
+                .expect("corpus")
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|line| {
+            let case: serde_json::Value = serde_json::from_str(&line).ok()?;
+            let zone = jiff::tz::TimeZone::get(case["tz"].as_str()?).ok()?;
+            let local: jiff::civil::DateTime = case["ref"].as_str()?.parse().ok()?;
+            let now = zone.to_ambiguous_zoned_datetime(local).compatible().ok()?;
+            Some((case["text"].as_str()?.to_owned(), now))
+        })
+        .collect();
+    group.throughput(Throughput::Elements(corpus.len() as u64));
+    group.bench_function("mixed_corpus", |b| {
+        b.iter(|| {
+            for (phrase, now) in &corpus {
+                black_box(resolve(black_box(phrase), now));
+            }
+        })
+    });
     group.finish();
 }
 

@@ -145,3 +145,29 @@ fn the_peer_corpus_pass_rate_does_not_drop() {
         "pass rate dropped: {all:.3} / {non_holiday:.3}"
     );
 }
+
+#[test]
+fn every_phrase_of_the_regional_corpus_resolves_as_expected() {
+    // Written independently of the resolver by tests/corpus/make_regional.py from the
+    // contract's part two: Austrian, Swiss, Bavarian and northern callers.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/regional.jsonl");
+    let cases = cases(&path);
+    for category in [
+        "self-correction",
+        "swiss-clock",
+        "contraction",
+        "holiday-relative-and-spans",
+        "surrounding-sentence",
+    ] {
+        let n = cases.iter().filter(|c| c["category"] == category).count();
+        assert!(n >= 20, "{category}: {n} phrases, at least 20 wanted");
+    }
+    let misses: Vec<String> = cases.iter().filter_map(our_miss).collect();
+    assert!(
+        misses.is_empty(),
+        "{} of {} phrases miss:\n{}",
+        misses.len(),
+        cases.len(),
+        misses.join("\n")
+    );
+}

@@ -90,3 +90,46 @@ fn the_batch_answers_every_line_in_order_and_exits_0() {
         "three real hours across the spring change"
     );
 }
+
+#[test]
+fn explain_splits_the_time_from_other_content_and_corrections() {
+    let sentence = "Grüß Gott, Huber mein Name, wegen meinem Fahrrad, am Montag, äh nein, Donnerstag um Viertel ab fünf";
+    let output = when(&[
+        sentence,
+        "--now",
+        "2026-11-26T10:00:00",
+        "--tz",
+        "Europe/Zurich",
+        "--json",
+        "--explain",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["start"], "2026-12-03T17:15:00+01:00", "{answer}");
+    assert_eq!(
+        answer["time_words"],
+        serde_json::json!([["montag"], ["donnerstag", "viertel", "nach", "fuenf"]])
+    );
+    assert_eq!(
+        answer["set_aside"],
+        serde_json::json!(["huber", "mein", "name", "wegen", "meinem", "fahrrad"])
+    );
+    let people = when(&[
+        "für zwei Personen am Freitag um 19 Uhr",
+        "--now",
+        "2026-11-26T10:00:00",
+        "--explain",
+    ]);
+    let text = String::from_utf8_lossy(&people.stdout);
+    assert!(text.contains("start 2026-11-27T19:00:00+01:00"), "{text}");
+    assert!(text.contains("set aside:   fuer zwei personen"), "{text}");
+    // An unknown word inside the expression still refuses, explained or not.
+    let inside = when(&[
+        "am Dienstag um Blumenkohl",
+        "--now",
+        "2026-11-26T10:00:00",
+        "--explain",
+    ]);
+    assert_eq!(inside.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&inside.stdout).contains("not understood"));
+}

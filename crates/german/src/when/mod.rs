@@ -47,7 +47,15 @@ pub fn explain(text: &str) -> Explanation {
     for part in prepared.parts {
         let mut words = Vec::new();
         let mut greeting = false;
+        // Words the parser set aside around the expression ("Huber hier").
+        let aside = parse::Parser::parse_sentence(part.clone())
+            .map(|(_, aside)| aside)
+            .unwrap_or_default();
         for (at, token) in part.iter().enumerate() {
+            if matches!(token, tokens::Token::Word(w) if aside.contains(w)) {
+                out.set_aside.push(tokens::shown(token));
+                continue;
+            }
             // "Guten Morgen" greets; it is not tomorrow.
             let next = part.get(at + 1).map(tokens::shown);
             let opens_greeting = matches!(token, tokens::Token::Word(w) if w == "guten" || w == "gruess")
@@ -74,7 +82,7 @@ pub fn resolve(text: &str, now: &ZonedDateTime) -> Option<Resolution> {
     let prepared = prepare::prepare(tokens::tokenize(text))?;
     let mut pieces: Option<Vec<pieces::Piece>> = None;
     for part in prepared.parts {
-        let said = parse::Parser::parse(part)?;
+        let (said, _) = parse::Parser::parse_sentence(part)?;
         pieces = Some(match pieces {
             Some(before) => prepare::combine(before, said),
             None => said,

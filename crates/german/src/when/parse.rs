@@ -216,6 +216,32 @@ const FILLER: &[&str] = &[
     "laufe",
 ];
 
+/// Words whose next word belongs to what the caller asks for: after a time preposition
+/// an unknown word is a time not understood, and after "bei" a person or place the
+/// answer would silently drop ("morgen bei Tante Erna").
+const WANTS_TIME: &[&str] = &[
+    "um",
+    "ab",
+    "bis",
+    "gegen",
+    "vor",
+    "nach",
+    "zwischen",
+    "von",
+    "vom",
+    "seit",
+    "zum",
+    "am",
+    "ca",
+    "circa",
+    "etwa",
+    "ungefaehr",
+    "spaetestens",
+    "fruehestens",
+    "bei",
+    "beim",
+];
+
 /// Whether `word` is harmless filler.
 pub fn is_filler(word: &str) -> bool {
     FILLER.contains(&word)
@@ -241,6 +267,63 @@ impl Parser {
             }
         }
         Some(parser.pieces)
+    }
+
+    /// The pieces of a caller's sentence that may carry other content around the time
+    /// expression (a name, what it is about), with the words set aside. Words the
+    /// parser cannot place are allowed only before or after the expression, never
+    /// inside it, and never right after a word that wants a time ("um", "ab", "bis", …):
+    /// "am Dienstag um Blumenkohl" stays refused.
+    pub fn parse_sentence(tokens: Vec<Token>) -> Option<(Vec<Piece>, Vec<String>)> {
+        let mut parser = Parser {
+            tokens,
+            pos: 0,
+            pieces: Vec::new(),
+        };
+        let mut placed: Vec<usize> = Vec::new();
+        let mut unknown: Vec<usize> = Vec::new();
+        while parser.pos < parser.tokens.len() {
+            let (from, pieces) = (parser.pos, parser.pieces.len());
+            if parser.step() {
+                if parser.pieces.len() > pieces {
+                    placed.extend(from..parser.pos);
+                }
+            } else {
+                unknown.push(parser.pos);
+                parser.pos += 1;
+            }
+        }
+        let (first, last) = (*placed.first()?, *placed.last()?);
+        // The word before, over filler: "nach dem Zahnarzt" wants a time all the same.
+        let wants_time = |at: usize| {
+            let mut before = at;
+            while let Some(b) = before.checked_sub(1) {
+                match parser.tokens.get(b) {
+                    Some(Token::Word(w)) if WANTS_TIME.contains(&w.as_str()) => return true,
+                    Some(Token::Word(w)) if is_filler(w) => before = b,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        // Right beside a time word it is part of the expression: "am dritten Blumenkohl".
+        let touches_time = |at: usize| {
+            at.checked_sub(1).is_some_and(|b| placed.contains(&b)) || placed.contains(&(at + 1))
+        };
+        let outside = unknown
+            .iter()
+            .all(|u| (*u < first || *u > last) && !wants_time(*u) && !touches_time(*u));
+        if !outside {
+            return None;
+        }
+        let aside = unknown
+            .iter()
+            .filter_map(|u| match &parser.tokens[*u] {
+                Token::Word(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        Some((parser.pieces, aside))
     }
 
     fn word(&self, offset: usize) -> Option<&str> {

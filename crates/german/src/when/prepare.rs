@@ -124,6 +124,8 @@ fn other_content(tokens: &[Token], at: usize) -> usize {
         }
         "hier" if is(tokens, at + 1, &["ist", "spricht"]) => 2 + names_at(tokens, at + 1),
         "heisse" | "heiss" => 1 + names_at(tokens, at),
+        // "Huber am Apparat", "Frau Baumann am Telefon".
+        "am" if is(tokens, at + 1, &["apparat", "telefon", "handy"]) => 2,
         // "zu zweit", "zu dritt".
         "zu" if is(tokens, at + 1, &["zweit", "dritt", "viert"]) => 2,
         // "wegen meinem Fahrrad", "zur Fußpflege", "für einen Haarschnitt", "für zwei Personen".
@@ -170,8 +172,8 @@ fn set_aside(tokens: Vec<Token>, aside: &mut Vec<String>) -> Vec<Token> {
             at += 1;
             continue;
         }
-        let name_before = is(&tokens, at, &["mein"])
-            && !is(&tokens, at + 2, &["ist"])
+        let name_before = (is(&tokens, at, &["mein"]) && !is(&tokens, at + 2, &["ist"])
+            || is(&tokens, at, &["am"]))
             && matches!(kept.last(), Some(Token::Word(w)) if !about_time(w) && !crate::when::parse::is_filler(w));
         if name_before && let Some(Token::Word(w)) = kept.pop() {
             aside.push(w);
@@ -191,22 +193,28 @@ fn set_aside(tokens: Vec<Token>, aside: &mut Vec<String>) -> Vec<Token> {
 /// values, else a word of preference).
 fn marker(tokens: &[Token], at: usize) -> Option<(usize, bool)> {
     let two = |a: &str, b: &[&str]| is(tokens, at, &[a]) && is(tokens, at + 1, b);
-    if two("aeh", &["nein"]) || two("oder", &["nein"]) || two("ich", &["korrigiere"]) {
+    if two("aeh", &["nein"])
+        || two("oder", &["nein"])
+        || two("ach", &["nein", "nee"])
+        || two("ich", &["korrigiere"])
+    {
         return Some((2, true));
     }
-    if two("doch", &["lieber", "besser"]) {
+    if two("doch", &["lieber", "besser"]) || two("oder", &["lieber", "besser", "doch"]) {
         return Some((2, false));
     }
     match word(tokens, at)? {
-        "nein" | "nee" | "quatsch" | "korrigiere" | "entschuldigung" | "sorry" => Some((1, true)),
-        "lieber" | "besser" | "moment" => Some((1, false)),
+        "nein" | "nee" | "quatsch" | "korrigiere" | "entschuldigung" | "sorry" | "moment" => {
+            Some((1, true))
+        }
+        "lieber" | "besser" => Some((1, false)),
         _ => None,
     }
 }
 
 /// Whether `tokens` parse into pieces that say something.
 fn says_something(tokens: &[Token]) -> bool {
-    Parser::parse(tokens.to_vec()).is_some_and(|p| !p.is_empty())
+    Parser::parse_sentence(tokens.to_vec()).is_some_and(|(p, _)| !p.is_empty())
 }
 
 /// Splits at self-corrections. `None` when a correction is left without a new value.
@@ -219,7 +227,11 @@ fn split_corrections(tokens: Vec<Token>) -> Option<Vec<Vec<Token>>> {
             at += 1;
             continue;
         };
-        let rest_from = at + len;
+        // "nee, lieber Dienstag": markers in a row are one correction.
+        let mut rest_from = at + len;
+        while let Some((more, _)) = marker(&tokens, rest_from) {
+            rest_from += more;
+        }
         let next_marker = (rest_from..tokens.len())
             .find(|i| marker(&tokens, *i).is_some())
             .unwrap_or(tokens.len());

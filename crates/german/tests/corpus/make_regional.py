@@ -858,6 +858,7 @@ def gen_holiday_spans():
     C(cat, r, "Montag nach Neujahr", lambda: res_day(r, hol_wd(r, "neujahr", MO, +1)))
     C(cat, r, "vom 28. Dezember bis zum 3. Jänner", lambda: spans_from(r, 28, 12, 1, 3))
     C(cat, r, "in der Woche vom zwölften Jänner", lambda: week_of(r, 12, 1))
+    C(cat, r, "vom ersten bis zum fünften Feber", lambda: spans_from(r, 1, 2, 2, 5))
     # RE: Wednesday 2027-02-24 08:40 Vienna
     r = RE
     C(cat, r, "Samstag vor Ostern", lambda: res_day(r, hol_wd(r, "ostern", SA, -1)))
@@ -866,7 +867,6 @@ def gen_holiday_spans():
     C(cat, r, "in der Woche vom zwölften April", lambda: week_of(r, 12, 4))
     C(cat, r, "im Laufe der nächsten Woche", lambda: res_week(r, r.next_monday))
     C(cat, r, "am Tag vor Karfreitag", lambda: res_day(r, hol_off(r, "karfreitag", -1)))
-    C(cat, r, "vom ersten bis zum fünften Feber", lambda: spans_from(r, 1, 2, 2, 5))
     # RJ: Monday 2027-12-13 09:00 Berlin
     r = RJ
     C(cat, r, "in der Woche nach Weihnachten", lambda: week_after_christmas(r))
