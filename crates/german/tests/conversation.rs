@@ -93,6 +93,10 @@ fn vague_or_contradictory_sentences_are_refused() {
         "wann haben Sie denn offen",
         "guten Morgen",
         "am Dienstag um Blumenkohl",
+        // A person or what it is about, right where the time is: never dropped.
+        "mit Anna am Freitag",
+        "am dritten Blumenkohl",
+        "morgen nach dem Zahnarzt",
     ] {
         assert_eq!(said(text), None, "{text:?} must be refused");
     }

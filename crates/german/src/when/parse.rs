@@ -217,8 +217,8 @@ const FILLER: &[&str] = &[
 ];
 
 /// Words whose next word belongs to what the caller asks for: after a time preposition
-/// an unknown word is a time not understood, and after "bei" a person or place the
-/// answer would silently drop ("morgen bei Tante Erna").
+/// an unknown word is a time not understood, and after "bei" or "mit" a person or place
+/// the answer would silently drop ("morgen bei Tante Erna", "mit Anna am Freitag").
 const WANTS_TIME: &[&str] = &[
     "um",
     "ab",
@@ -240,6 +240,7 @@ const WANTS_TIME: &[&str] = &[
     "fruehestens",
     "bei",
     "beim",
+    "mit",
 ];
 
 /// Whether `word` is harmless filler.
