@@ -9,6 +9,7 @@ pub mod availability;
 pub mod clock;
 pub mod holidays;
 pub mod hours;
+pub mod opening;
 pub mod settings;
 pub mod slug;
 pub mod tenant;

@@ -15,13 +15,14 @@ use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// The functions, as the agent knows them.
-pub const FUNCTIONS: [&str; 6] = [
+pub const FUNCTIONS: [&str; 7] = [
     "list_services",
     "check_availability",
     "book_appointment",
     "find_appointments",
     "cancel_appointment",
     "reschedule_appointment",
+    "get_opening_hours",
 ];
 
 /// How long a retry waits for the first delivery's answer.
@@ -210,6 +211,7 @@ impl App {
             "book_appointment" => answers::book(self, ctx, args).await?,
             "find_appointments" => manage::find(self, ctx, args).await?,
             "cancel_appointment" => manage::cancel(self, ctx, args).await?,
+            "get_opening_hours" => super::hours::opening_hours(self, ctx, args).await?,
             _ => manage::reschedule(self, ctx, args).await?,
         };
         Ok(answer)

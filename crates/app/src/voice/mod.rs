@@ -5,6 +5,7 @@ mod answers;
 mod calls;
 mod context;
 mod functions;
+mod hours;
 mod import;
 mod in_flight;
 mod manage;

@@ -54,6 +54,12 @@ fn specs() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
                     "when_old": text("Der bisherige Termin, wie der Anrufer ihn nennt."), "new_start": text(WHEN) }),
             vec!["new_start"],
         ),
+        (
+            "get_opening_hours",
+            "Öffnungszeiten eines Tages oder der kommenden Woche, mit Feiertagen und Schließtagen, und ob gerade geöffnet ist.",
+            json!({ "branch": text("Standort, falls genannt."), "when": text("Tag, nach dem gefragt wird, wie der Anrufer ihn sagt; leer für die ganze Woche.") }),
+            vec![],
+        ),
     ]
 }
 

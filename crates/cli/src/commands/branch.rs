@@ -5,8 +5,8 @@ use crate::cli::{BranchCommand, Global};
 use crate::output;
 use anyhow::{Result, bail};
 use askpro_app::App;
-use askpro_core::holidays::holiday_on;
 use askpro_core::hours::DAY_KEYS;
+use askpro_core::opening::{Closed, opening_on};
 use askpro_core::tenant::Branch;
 use askpro_store::tenants;
 use jiff::civil::Date;
@@ -92,27 +92,16 @@ fn days_ahead(branch: &Branch, from: Date, count: u32) -> Vec<Day> {
     (0..i64::from(count))
         .filter_map(|offset| from.checked_add(offset.days()).ok())
         .map(|date| {
-            let holiday = branch.holidays.and_then(|region| holiday_on(region, date));
-            let closed_because = if branch.closed.contains(&date) {
-                Some("closed day of the branch".to_owned())
-            } else {
-                holiday.map(|h| format!("public holiday: {}", h.name))
+            let day = opening_on(branch, date);
+            let closed_because = match day.closed {
+                Some(Closed::ClosedDay) => Some("closed day of the branch".to_owned()),
+                Some(Closed::Holiday(name)) => Some(format!("public holiday: {name}")),
+                Some(Closed::NoHours) | None => None,
             };
-            let hours = if closed_because.is_some() {
-                vec![]
-            } else {
-                branch
-                    .hours
-                    .on(date.weekday())
-                    .iter()
-                    .map(|i| i.to_string())
-                    .collect()
-            };
-            let weekday = DAY_KEYS[date.weekday().to_monday_zero_offset() as usize];
             Day {
                 date: date.to_string(),
-                weekday,
-                hours,
+                weekday: DAY_KEYS[date.weekday().to_monday_zero_offset() as usize],
+                hours: day.hours.iter().map(ToString::to_string).collect(),
                 closed_because,
             }
         })

@@ -24,6 +24,7 @@ crate::on_both_databases!(
     odd_arguments_get_answers_never_server_errors,
     a_company_key_does_not_speak_for_another_company,
     concurrent_deliveries_of_a_move_act_once,
+    opening_hours_name_holidays_closed_days_and_right_now,
 );
 
 const MITTE: &str = "+493012345678";
@@ -848,4 +849,85 @@ async fn futures_join_all<F: std::future::Future<Output = Value>>(
     })
     .await;
     outputs
+}
+
+async fn opening_hours_name_holidays_closed_days_and_right_now(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    // Monday 30 November 2026, 08:00 in Berlin: Mitte opens at nine.
+    let c = call("c-hours", MITTE, now_call_ms());
+    let week = function(&t, "get_opening_hours", json!({}), &c).await;
+    assert_eq!(week["ok"], true, "{week}");
+    assert_eq!(week["open_now"], false);
+    let said = week["result"].as_str().unwrap();
+    assert!(
+        said.starts_with("Gerade haben wir geschlossen. Heute ab 9 Uhr sind wir wieder da. Unsere Öffnungszeiten: "),
+        "{said}"
+    );
+    assert_eq!(week["days"].as_array().unwrap().len(), 7);
+    assert_eq!(week["days"][6]["closed"], "no_hours", "Sunday: {week}");
+    let easter = function(
+        &t,
+        "get_opening_hours",
+        json!({ "when": "Ostermontag" }),
+        &c,
+    )
+    .await;
+    assert_eq!(
+        easter["result"],
+        "Am Montag, den 29. März, ist Ostermontag – da haben wir geschlossen. Am Dienstag sind wir ab 9 Uhr wieder da."
+    );
+    assert_eq!(easter["days"][0]["closed"], "Ostermontag");
+    // Asked the same again (Retell retries): the same answer.
+    let again = function(
+        &t,
+        "get_opening_hours",
+        json!({ "when": "Ostermontag" }),
+        &c,
+    )
+    .await;
+    assert_eq!(again, easter);
+    let blumenkohl = function(
+        &t,
+        "get_opening_hours",
+        json!({ "when": "am Blumenkohl" }),
+        &c,
+    )
+    .await;
+    assert_eq!(blumenkohl["ok"], false);
+    assert!(
+        blumenkohl["result"]
+            .as_str()
+            .unwrap()
+            .contains("nicht verstanden"),
+        "{blumenkohl}"
+    );
+    // Called on the agent's number rather than a branch's: which branch?
+    let mut general = c.clone();
+    general["to_number"] = json!("+4930999999");
+    general["agent_id"] = json!("agent_5f2c");
+    let asked = function(&t, "get_opening_hours", json!({}), &general).await;
+    assert_eq!(asked["ok"], false, "{asked}");
+    assert!(
+        asked["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Für welchen Standort"),
+        "{asked}"
+    );
+    let named = function(
+        &t,
+        "get_opening_hours",
+        json!({ "branch": "Schwabing", "when": "Sonntag" }),
+        &general,
+    )
+    .await;
+    assert!(
+        named["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Am Sonntag, den 6. Dezember, haben wir geschlossen."),
+        "{named}"
+    );
 }

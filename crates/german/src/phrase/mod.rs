@@ -9,11 +9,13 @@
 //! - the company's formality ([`Address`]) decides "Sie"/"Ihnen"/"Ihren" versus
 //!   "du"/"dir"/"deinen".
 
+mod opening;
 mod slots;
 #[cfg(test)]
 mod tests;
 mod words;
 
+pub use opening::{hours_words, open_now, opening_day, opening_week};
 pub use slots::{day_unavailable, free_times, nothing_free, slot_free, slot_taken};
 pub use words::{spoken_date, spoken_time, written_date};
 

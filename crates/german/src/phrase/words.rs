@@ -26,7 +26,7 @@ const HOUR_WORDS: [&str; 13] = [
     "elf", "zwölf",
 ];
 
-fn weekday_name(w: Weekday) -> &'static str {
+pub(super) fn weekday_name(w: Weekday) -> &'static str {
     match w {
         Weekday::Monday => "Montag",
         Weekday::Tuesday => "Dienstag",

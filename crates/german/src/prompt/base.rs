@@ -218,6 +218,9 @@ fn functions(ctx: &Ctx) -> Section {
         "Bist du unsicher, welche Leistung gemeint ist oder wer sie anbietet, hilft dir \
          `list_services`."
             .to_owned(),
+        "Fragt jemand, wann geöffnet ist – an einem Tag, an Feiertagen oder jetzt gerade –, \
+         rufe `get_opening_hours` auf und sag die Antwort so, wie sie kommt."
+            .to_owned(),
         "Übergib Zeitangaben so, wie der Anrufer sie gesagt hat, zum Beispiel „nächsten \
          Dienstag um Viertel drei“ oder „Sonnabend vormittags“. Rechne sie nicht selbst in \
          ein Datum um – das System löst sie auf. Wählt der Anrufer eine Zeit, die \

@@ -81,6 +81,12 @@ pub fn hours_in_words(week: &askpro_core::WeeklyHours) -> String {
     text::week_in_words(week, None)
 }
 
+/// A branch's weekly hours in German words, closed days named ("…, Sonntag
+/// geschlossen"): for the agent's `get_opening_hours`.
+pub fn branch_hours_in_words(week: &askpro_core::WeeklyHours) -> String {
+    text::week_in_words(week, Some("geschlossen"))
+}
+
 /// One line per block with an English description, for the CLI's `--help`.
 pub fn block_names_help() -> String {
     Block::ALL
