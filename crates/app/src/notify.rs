@@ -187,9 +187,14 @@ pub fn registry(app: &App) -> Registry {
             crate::calendar::APOLOGY,
             crate::calendar::ApologyMail { app: app.clone() },
         )
-        // A report is written when it is queued, like an apology: the same handler.
+        // A report or a message for the team is written when it is queued, like an
+        // apology: the same handler.
         .with(
             crate::operations::report::REPORT,
+            crate::calendar::ApologyMail { app: app.clone() },
+        )
+        .with(
+            crate::voice::TEAM_MESSAGE,
             crate::calendar::ApologyMail { app: app.clone() },
         )
         .with(

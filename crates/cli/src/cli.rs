@@ -155,6 +155,27 @@ pub enum Command {
     /// The runbook's name for the workers: `horizon status` is `worker status`.
     #[command(subcommand)]
     Horizon(HorizonCommand),
+    /// Messages and callback requests the voice agent took for the team.
+    #[command(subcommand)]
+    Messages(MessagesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MessagesCommand {
+    /// Open messages, urgent first then newest (with --all the done ones too).
+    List {
+        #[arg(long)]
+        company_id: String,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark a message done (someone called back or took care of it).
+    Done {
+        #[arg(value_name = "MESSAGE_ID")]
+        id: String,
+        #[arg(long)]
+        company_id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

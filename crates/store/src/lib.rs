@@ -16,6 +16,7 @@ pub mod calls;
 pub mod emails;
 pub mod idempotency;
 pub mod jobs;
+pub mod messages;
 pub mod operations;
 pub mod settings;
 pub mod sms;

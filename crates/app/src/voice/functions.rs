@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// The functions, as the agent knows them.
-pub const FUNCTIONS: [&str; 7] = [
+pub const FUNCTIONS: [&str; 8] = [
     "list_services",
     "check_availability",
     "book_appointment",
@@ -23,6 +23,7 @@ pub const FUNCTIONS: [&str; 7] = [
     "cancel_appointment",
     "reschedule_appointment",
     "get_opening_hours",
+    "take_message",
 ];
 
 /// How long a retry waits for the first delivery's answer.
@@ -31,10 +32,11 @@ const CLAIM_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
 const CLAIM_ABANDONED_MS: i64 = 120_000;
 
 /// Functions whose second delivery must not act again.
-const CHANGING: [&str; 3] = [
+const CHANGING: [&str; 4] = [
     "book_appointment",
     "cancel_appointment",
     "reschedule_appointment",
+    "take_message",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -212,6 +214,7 @@ impl App {
             "find_appointments" => manage::find(self, ctx, args).await?,
             "cancel_appointment" => manage::cancel(self, ctx, args).await?,
             "get_opening_hours" => super::hours::opening_hours(self, ctx, args).await?,
+            "take_message" => super::message::take_message(self, ctx, args).await?,
             _ => manage::reschedule(self, ctx, args).await?,
         };
         Ok(answer)

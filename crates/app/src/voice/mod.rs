@@ -11,6 +11,7 @@ mod in_flight;
 mod manage;
 mod merge;
 mod merger;
+mod message;
 pub mod signature;
 mod tools;
 mod webhook;
@@ -21,6 +22,7 @@ pub use functions::{FUNCTIONS, VoiceError};
 pub use import::ImportReport;
 pub(crate) use in_flight::InFlight;
 pub use merger::MergeReport;
+pub use message::{TEAM_MESSAGE, message_json};
 pub use tools::tool_definitions;
 pub use webhook::Accepted;
 

@@ -60,6 +60,16 @@ fn specs() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
             json!({ "branch": text("Standort, falls genannt."), "when": text("Tag, nach dem gefragt wird, wie der Anrufer ihn sagt; leer für die ganze Woche.") }),
             vec![],
         ),
+        (
+            "take_message",
+            "Nimmt eine Nachricht oder Rückrufbitte für das Team auf, wenn der Anrufer etwas anderes als einen Termin möchte oder jemanden sprechen will.",
+            json!({ "name": text("Name des Anrufers."), "concern": text("Das Anliegen in einem Satz."),
+                    "phone": text("Rückrufnummer, nur wenn sie von der Anrufernummer abweicht (E.164)."),
+                    "callback_when": text("Wann der Rückruf passt, wie der Anrufer es sagt."),
+                    "urgent": { "type": "boolean", "description": "Ob es dringend ist." },
+                    "branch": text("Standort, falls genannt.") }),
+            vec!["name", "concern"],
+        ),
     ]
 }
 
@@ -71,7 +81,10 @@ pub fn tool_definitions(public_url: &str) -> Vec<Value> {
         .map(|(name, description, properties, required)| {
             let changes = matches!(
                 name,
-                "book_appointment" | "cancel_appointment" | "reschedule_appointment"
+                "book_appointment"
+                    | "cancel_appointment"
+                    | "reschedule_appointment"
+                    | "take_message"
             );
             json!({
                 "type": "custom",

@@ -25,6 +25,7 @@ crate::on_both_databases!(
     a_company_key_does_not_speak_for_another_company,
     concurrent_deliveries_of_a_move_act_once,
     opening_hours_name_holidays_closed_days_and_right_now,
+    a_message_for_the_team_is_stored_once_mailed_and_marked_done,
 );
 
 const MITTE: &str = "+493012345678";
@@ -930,4 +931,80 @@ async fn opening_hours_name_holidays_closed_days_and_right_now(backend: Backend)
             .starts_with("Am Sonntag, den 6. Dezember, haben wir geschlossen."),
         "{named}"
     );
+}
+
+async fn a_message_for_the_team_is_stored_once_mailed_and_marked_done(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = call("c-message", MITTE, now_call_ms());
+    // Without a concern the agent asks for it; nothing is stored.
+    let asked = function(&t, "take_message", json!({ "name": "Eva Schmidt" }), &c).await;
+    assert_eq!(asked["ok"], false, "{asked}");
+    assert!(
+        asked["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Worum geht es"),
+        "{asked}"
+    );
+    let args = json!({ "name": "Eva Schmidt", "concern": "Frage zur Farbe vom letzten Mal",
+                       "callback_when": "morgen ab 10 Uhr", "urgent": true });
+    let first = function(&t, "take_message", args.clone(), &c).await;
+    assert_eq!(first["ok"], true, "{first}");
+    assert_eq!(
+        first["result"],
+        "Vielen Dank, ich habe Ihre Nachricht notiert und gebe sie an das Team weiter. Sie werden morgen ab 10 Uhr zurückgerufen. Ich habe es als dringend markiert."
+    );
+    assert_eq!(
+        first["message"]["phone"], CALLER,
+        "the caller's number by default"
+    );
+    // Retell delivers it again: the same answer, one message.
+    let again = function(&t, "take_message", args, &c).await;
+    assert_eq!(again, first);
+    let (status, open) = t.get("/messages").await;
+    assert_eq!(status, 200, "{open}");
+    let list = open["messages"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{open}");
+    assert_eq!(list[0]["callback_from"], "2026-12-01T09:00:00Z");
+    assert_eq!(list[0]["urgent"], true);
+    // The team gets a mail at once.
+    let model = t.app.company("salon-sonnenschein").await.unwrap();
+    let job = askpro_store::jobs::find_by_key(
+        &t.app.db,
+        &format!(
+            "{}:{}",
+            askpro_app::voice::TEAM_MESSAGE,
+            list[0]["id"].as_str().unwrap()
+        ),
+    )
+    .await
+    .unwrap()
+    .expect("a mail for the team");
+    let payload: Value = serde_json::from_str(&job.payload).unwrap();
+    assert_eq!(payload["to"], model.tenant().company.email);
+    assert_eq!(payload["subject"], "DRINGEND: Rückrufbitte von Eva Schmidt");
+    assert!(
+        payload["text"]
+            .as_str()
+            .unwrap()
+            .contains("Anliegen: Frage zur Farbe vom letzten Mal")
+    );
+    // The team marks it done; it leaves the open list.
+    let id = list[0]["id"].as_str().unwrap();
+    let (status, done) = t.post(&format!("/messages/{id}/done"), json!({})).await;
+    assert_eq!(
+        (status, done["status"].as_str()),
+        (200, Some("done")),
+        "{done}"
+    );
+    let (_, open) = t.get("/messages").await;
+    assert!(open["messages"].as_array().unwrap().is_empty());
+    let (_, all) = t.get("/messages?status=all").await;
+    assert_eq!(all["messages"].as_array().unwrap().len(), 1);
+    let (status, bad) = t.get("/messages?status=later").await;
+    assert_eq!(status, 422, "{bad}");
+    let (status, _) = t.post("/messages/no-such-id/done", json!({})).await;
+    assert_eq!(status, 404);
 }

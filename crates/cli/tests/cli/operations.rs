@@ -764,3 +764,52 @@ async fn times_only_calcom_offers_fail_the_availability_check() {
     );
     assert!(evidence.contains("anna"), "{evidence}");
 }
+
+/// `askpro messages list|done`: the team's view of what callers asked to pass on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_are_listed_and_marked_done_from_the_cli() {
+    let Some(s) = Stage::new(Backend::Sqlite).await else {
+        return;
+    };
+    let call = Stage::live_call("msg-cli", 2);
+    let args = json!({ "name": "Jonas Berger", "concern": "Bitte um Rückruf wegen Gutschein" });
+    let taken = s.function("take_message", args, &call).await;
+    assert_eq!(taken["ok"], true, "{taken}");
+    let id = taken["message"]["id"].as_str().unwrap().to_owned();
+    let listed = s
+        .askpro(&["messages", "list", "--company-id", COMPANY])
+        .await;
+    let text = stdout(&listed);
+    assert!(
+        text.contains("Jonas Berger") && text.contains("Gutschein"),
+        "{text}"
+    );
+    let done = json_of(
+        &s.askpro(&["--json", "messages", "done", &id, "--company-id", COMPANY])
+            .await,
+    );
+    assert_eq!(done["status"], "done");
+    assert!(done["done_by"].is_string(), "{done}");
+    let open = json_of(
+        &s.askpro(&["--json", "messages", "list", "--company-id", COMPANY])
+            .await,
+    );
+    assert_eq!(open, json!([]));
+    let all = json_of(
+        &s.askpro(&[
+            "--json",
+            "messages",
+            "list",
+            "--company-id",
+            COMPANY,
+            "--all",
+        ])
+        .await,
+    );
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    let unknown = s
+        .askpro(&["messages", "done", "nope", "--company-id", COMPANY])
+        .await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown message `nope`"));
+}

@@ -221,6 +221,11 @@ fn functions(ctx: &Ctx) -> Section {
         "Fragt jemand, wann geöffnet ist – an einem Tag, an Feiertagen oder jetzt gerade –, \
          rufe `get_opening_hours` auf und sag die Antwort so, wie sie kommt."
             .to_owned(),
+        "Möchte der Anrufer etwas anderes als einen Termin – eine Frage an das Team, einen \
+         Rückruf, jemanden sprechen –, nimm mit `take_message` seinen Namen, das Anliegen \
+         und, falls genannt, wann ein Rückruf passt, auf. Versprich keinen Rückruf zu einer \
+         bestimmten Zeit, den die Antwort nicht nennt."
+            .to_owned(),
         "Übergib Zeitangaben so, wie der Anrufer sie gesagt hat, zum Beispiel „nächsten \
          Dienstag um Viertel drei“ oder „Sonnabend vormittags“. Rechne sie nicht selbst in \
          ein Datum um – das System löst sie auf. Wählt der Anrufer eine Zeit, die \

@@ -6,6 +6,7 @@ mod availability;
 mod calcom;
 mod calls;
 mod health;
+mod messages;
 mod retell;
 mod success;
 
@@ -44,6 +45,11 @@ pub fn router(state: ServerState) -> Router {
         .route(
             &format!("{company}/appointments/{{id}}/no-show"),
             post(appointments::no_show).delete(appointments::undo_no_show),
+        )
+        .route(&format!("{company}/messages"), get(messages::list))
+        .route(
+            &format!("{company}/messages/{{id}}/done"),
+            post(messages::done),
         )
         .route(&format!("{company}/calls"), get(calls::list))
         .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))
