@@ -8,6 +8,7 @@ mod demo;
 mod demo_calcom;
 mod german;
 mod jobs;
+mod messages;
 mod operations;
 mod queue;
 mod retell;
@@ -80,7 +81,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Services(command) => staff::services(&global, command).await,
         Command::System(command) => staff::system(&global, command).await,
         Command::Horizon(crate::cli::HorizonCommand::Status) => jobs::worker_status(&global).await,
-        Command::Messages(command) => calls::messages(&global, command).await,
+        Command::Messages(command) => messages::run(&global, command).await,
     }
 }
 
