@@ -28,10 +28,13 @@ pub struct CallView {
     pub summary: Option<String>,
     /// The most advanced event seen: call_started, call_ended, call_analyzed, imported.
     pub last_event: String,
+    /// What the call achieved: booked, moved, cancelled, message, transferred,
+    /// information, abandoned.
+    pub outcome: &'static str,
 }
 
 impl CallView {
-    fn new(row: &CallRow, tz: &TimeZone) -> CallView {
+    fn new(row: &CallRow, tz: &TimeZone, functions: &[calls::FunctionCallRow]) -> CallView {
         let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
         CallView {
             call_id: row.call_id.clone(),
@@ -50,6 +53,12 @@ impl CallView {
                 .as_str()
                 .map(str::to_owned),
             last_event: row.last_event.clone(),
+            outcome: super::outcome::classify(
+                functions,
+                row.disconnection_reason.as_deref(),
+                row.call_successful.map(|v| v != 0),
+            )
+            .as_str(),
         }
     }
 }
@@ -73,7 +82,12 @@ impl App {
         let rows = calls::list_calls(&self.db, model.id(), since_ms, limit.clamp(1, 1000)).await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in &rows {
-            views.push(CallView::new(row, &self.zone_of_call(company, row).await?));
+            let functions = calls::functions_of_call(&self.db, model.id(), &row.call_id).await?;
+            views.push(CallView::new(
+                row,
+                &self.zone_of_call(company, row).await?,
+                &functions,
+            ));
         }
         Ok(views)
     }
@@ -86,8 +100,9 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("unknown call `{call_id}`")))?;
         let tz = self.zone_of_call(company, &row).await?;
         let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
-        let functions: Vec<Value> = calls::functions_of_call(&self.db, model.id(), call_id)
-            .await?
+        let answered = calls::functions_of_call(&self.db, model.id(), call_id).await?;
+        let view = CallView::new(&row, &tz, &answered);
+        let functions: Vec<Value> = answered
             .into_iter()
             .map(|f| {
                 json!({
@@ -100,7 +115,7 @@ impl App {
                 })
             })
             .collect();
-        let mut view = serde_json::to_value(CallView::new(&row, &tz)).unwrap_or(Value::Null);
+        let mut view = serde_json::to_value(view).unwrap_or(Value::Null);
         for key in [
             "transcript",
             "transcript_object",

@@ -12,6 +12,7 @@ mod manage;
 mod merge;
 mod merger;
 mod message;
+mod outcome;
 pub mod signature;
 mod tools;
 mod webhook;
@@ -23,6 +24,7 @@ pub use import::ImportReport;
 pub(crate) use in_flight::InFlight;
 pub use merger::MergeReport;
 pub use message::{TEAM_MESSAGE, message_json};
+pub use outcome::{Outcome, classify};
 pub use tools::tool_definitions;
 pub use webhook::Accepted;
 

@@ -36,6 +36,7 @@ pub async fn run(global: &Global, command: CallsCommand) -> Result<ExitCode> {
                             c.duration_ms
                                 .map_or("-".into(), |d| format!("{} s", d / 1000)),
                             opt(&c.status),
+                            c.outcome.to_owned(),
                             opt(&c.disconnection_reason),
                             opt(&c.summary),
                         ]
@@ -43,7 +44,8 @@ pub async fn run(global: &Global, command: CallsCommand) -> Result<ExitCode> {
                     .collect();
                 output::table(
                     &[
-                        "CALL", "START", "FROM", "LENGTH", "STATUS", "ENDED BY", "SUMMARY",
+                        "CALL", "START", "FROM", "LENGTH", "STATUS", "OUTCOME", "ENDED BY",
+                        "SUMMARY",
                     ],
                     &rows,
                 );

@@ -776,6 +776,22 @@ async fn messages_are_listed_and_marked_done_from_the_cli() {
     let taken = s.function("take_message", args, &call).await;
     assert_eq!(taken["ok"], true, "{taken}");
     let id = taken["message"]["id"].as_str().unwrap().to_owned();
+    // The call is classified by what its functions did.
+    s.call(
+        "msg-cli",
+        2,
+        json!({ "call_analysis": { "call_successful": false } }),
+    )
+    .await;
+    let (_, calls) = s.t.get("/calls").await;
+    let this = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["call_id"] == "msg-cli")
+        .expect("listed")
+        .clone();
+    assert_eq!(this["outcome"], "message", "{this}");
     let listed = s
         .askpro(&["messages", "list", "--company-id", COMPANY])
         .await;
