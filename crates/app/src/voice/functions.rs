@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// The functions, as the agent knows them.
-pub const FUNCTIONS: [&str; 8] = [
+pub const FUNCTIONS: [&str; 9] = [
     "list_services",
     "check_availability",
     "book_appointment",
@@ -24,6 +24,7 @@ pub const FUNCTIONS: [&str; 8] = [
     "reschedule_appointment",
     "get_opening_hours",
     "take_message",
+    "can_transfer",
 ];
 
 /// How long a retry waits for the first delivery's answer.
@@ -215,6 +216,7 @@ impl App {
             "cancel_appointment" => manage::cancel(self, ctx, args).await?,
             "get_opening_hours" => super::hours::opening_hours(self, ctx, args).await?,
             "take_message" => super::message::take_message(self, ctx, args).await?,
+            "can_transfer" => super::transfer::can_transfer(self, ctx, args).await?,
             _ => manage::reschedule(self, ctx, args).await?,
         };
         Ok(answer)

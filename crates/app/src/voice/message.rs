@@ -1,6 +1,7 @@
 //! `take_message {name, phone?, concern, callback_when?, urgent?}`: a callback request or
-//! message for the team. It is stored, mailed to the company at once (and posted to the
-//! operators' Slack when one is configured), and listed until the team marks it done.
+//! message for the team. It is stored, mailed to the company at once (and to the branch's
+//! own address when it has one; posted to the operators' Slack when one is configured),
+//! and listed until the team marks it done.
 
 use super::context::CallContext;
 use super::functions::{arg, refusal, say};
@@ -115,22 +116,26 @@ pub async fn take_message(app: &App, ctx: &CallContext, args: &Value) -> Result<
         when.as_deref(),
         ctx.model.slug(),
     );
-    jobs::enqueue(
-        &mut tx,
-        &NewJob {
+    // The company's address, and the branch's own when it has one.
+    let mut recipients = vec![(company.email.clone(), String::new())];
+    if let Some(address) = branch.and_then(|b| b.email.clone()) {
+        recipients.push((address, ":branch".to_owned()));
+    }
+    for (to, suffix) in recipients {
+        let payload = json!({ "company_id": ctx.model.id(), "company": ctx.model.slug(),
+                              "to": to, "subject": subject, "text": text });
+        let job = NewJob {
             id: new_id(),
             queue: "emails",
             kind: TEAM_MESSAGE,
-            payload: json!({ "company_id": ctx.model.id(), "company": ctx.model.slug(),
-                             "to": company.email, "subject": subject, "text": text }),
+            payload,
             max_attempts: 8,
             run_at: now,
-            idempotency_key: Some(format!("{TEAM_MESSAGE}:{}", row.id)),
+            idempotency_key: Some(format!("{TEAM_MESSAGE}:{}{suffix}", row.id)),
             company_id: Some(ctx.model.id()),
-        },
-        now,
-    )
-    .await?;
+        };
+        jobs::enqueue(&mut tx, &job, now).await?;
+    }
     tx.commit().await?;
     let alert = format!("{subject} ({}): {concern}", ctx.model.slug());
     if let Err(error) = crate::notify::enqueue_alert(app, &alert, &row.id).await {

@@ -15,6 +15,7 @@ mod message;
 mod outcome;
 pub mod signature;
 mod tools;
+mod transfer;
 mod webhook;
 
 pub use calls::CallView;
@@ -25,7 +26,7 @@ pub(crate) use in_flight::InFlight;
 pub use merger::MergeReport;
 pub use message::{TEAM_MESSAGE, message_json};
 pub use outcome::{Outcome, classify};
-pub use tools::tool_definitions;
+pub use tools::{tool_definitions, transfer_tool_name, transfer_tools};
 pub use webhook::Accepted;
 
 /// The event `askpro retell verify-webhook` sends: acknowledged, never stored.

@@ -70,7 +70,37 @@ fn specs() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
                     "branch": text("Standort, falls genannt.") }),
             vec!["name", "concern"],
         ),
+        (
+            "can_transfer",
+            "Ob der Anrufer jetzt mit einer Person verbunden werden kann (Standort geöffnet und Nummer hinterlegt), und die Nummer.",
+            json!({ "branch": text("Standort, falls genannt."), "reason": text("Warum der Anrufer jemanden sprechen möchte.") }),
+            vec![],
+        ),
     ]
+}
+
+/// Retell's built-in transfer tool for each branch with a `transfer_number`: the agent
+/// uses it only after `can_transfer` said yes (the prompt says so).
+pub fn transfer_tools(tenant: &askpro_core::Tenant) -> Vec<Value> {
+    tenant
+        .branches
+        .iter()
+        .filter_map(|b| {
+            let number = b.transfer_number.as_ref()?;
+            Some(json!({
+                "type": "transfer_call",
+                "name": transfer_tool_name(b.slug.as_str()),
+                "description": format!("Verbindet den Anrufer mit dem Team von {}. Nur verwenden, nachdem can_transfer für diesen Standort ok war.", b.name),
+                "transfer_destination": { "type": "predefined", "number": number },
+                "transfer_option": { "type": "cold_transfer" },
+            }))
+        })
+        .collect()
+}
+
+/// `transfer_to_mitte`: tool names allow letters, digits and underscores.
+pub fn transfer_tool_name(branch: &str) -> String {
+    format!("transfer_to_{}", branch.replace('-', "_"))
 }
 
 /// Retell custom tools pointing at `{public_url}/retell/functions/{name}`.

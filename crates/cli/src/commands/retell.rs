@@ -302,7 +302,9 @@ pub(crate) async fn update_prompt(
     let prompt = askpro_german::prompt::compose(model.tenant(), &names, cancellation)?;
     let diff = line_diff(live_prompt, &prompt);
     if !dry_run && !diff.is_empty() {
-        let patch = json!({ "general_prompt": prompt, "general_tools": tool_definitions(public) });
+        let mut tools = tool_definitions(public);
+        tools.extend(askpro_app::voice::transfer_tools(model.tenant()));
+        let patch = json!({ "general_prompt": prompt, "general_tools": tools });
         retell
             .update_llm(&llm_id, &patch)
             .await

@@ -26,6 +26,7 @@ crate::on_both_databases!(
     concurrent_deliveries_of_a_move_act_once,
     opening_hours_name_holidays_closed_days_and_right_now,
     a_message_for_the_team_is_stored_once_mailed_and_marked_done,
+    a_transfer_is_offered_only_while_open_and_with_a_number,
 );
 
 const MITTE: &str = "+493012345678";
@@ -1007,4 +1008,76 @@ async fn a_message_for_the_team_is_stored_once_mailed_and_marked_done(backend: B
     assert_eq!(status, 422, "{bad}");
     let (status, _) = t.post("/messages/no-such-id/done", json!({})).await;
     assert_eq!(status, 404);
+}
+
+async fn a_transfer_is_offered_only_while_open_and_with_a_number(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    // Mitte opens at seven on Mondays here and can put callers through; Schwabing cannot.
+    let tenant = crate::common::EXAMPLE
+        .replacen(
+            "phone = \"+493012345678\"",
+            "phone = \"+493012345678\"\ntransfer_number = \"+493012345600\"\nemail = \"mitte@salon-sonnenschein.example\"",
+            1,
+        )
+        .replacen("mon = [\"09:00-18:00\"]", "mon = [\"07:00-18:00\"]", 1);
+    apply(&t.app, &tenant).await;
+    let c = call("c-transfer", MITTE, now_call_ms());
+    let open = function(&t, "can_transfer", json!({ "reason": "Frage an Anna" }), &c).await;
+    assert_eq!(open["ok"], true, "{open}");
+    assert_eq!(open["transfer_number"], "+493012345600");
+    assert_eq!(open["result"], "Einen Moment, ich verbinde Sie.");
+    let schwabing = function(&t, "can_transfer", json!({ "branch": "Schwabing" }), &c).await;
+    assert_eq!(schwabing["ok"], false, "{schwabing}");
+    assert_eq!(schwabing["reason"], "no_transfer_number");
+    assert!(
+        schwabing["result"].as_str().unwrap().contains("Nachricht"),
+        "{schwabing}"
+    );
+    // A message at Mitte goes to the company and to the branch's own address.
+    let taken = function(
+        &t,
+        "take_message",
+        json!({ "name": "Eva Schmidt", "concern": "Rückruf wegen Farbe" }),
+        &c,
+    )
+    .await;
+    let id = taken["message"]["id"].as_str().unwrap();
+    for suffix in ["", ":branch"] {
+        let key = format!("{}:{id}{suffix}", askpro_app::voice::TEAM_MESSAGE);
+        let job = askpro_store::jobs::find_by_key(&t.app.db, &key)
+            .await
+            .unwrap();
+        assert!(job.is_some(), "no mail job {key}");
+    }
+    let key = format!("{}:{id}:branch", askpro_app::voice::TEAM_MESSAGE);
+    let job = askpro_store::jobs::find_by_key(&t.app.db, &key)
+        .await
+        .unwrap()
+        .unwrap();
+    let payload: Value = serde_json::from_str(&job.payload).unwrap();
+    assert_eq!(payload["to"], "mitte@salon-sonnenschein.example");
+    // With Mitte opening at nine as in the example, 08:00 is closed: no transfer.
+    apply(&t.app, crate::common::EXAMPLE).await;
+    let closed = function(&t, "can_transfer", json!({}), &c).await;
+    assert_eq!(closed["ok"], false, "{closed}");
+    assert_eq!(closed["reason"], "no_transfer_number");
+    apply(
+        &t.app,
+        &crate::common::EXAMPLE.replacen(
+            "phone = \"+493012345678\"",
+            "phone = \"+493012345678\"\ntransfer_number = \"+493012345600\"",
+            1,
+        ),
+    )
+    .await;
+    let before_nine = function(&t, "can_transfer", json!({}), &c).await;
+    assert_eq!(before_nine["reason"], "closed", "{before_nine}");
+    assert!(
+        before_nine["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Gerade ist leider niemand erreichbar")
+    );
 }

@@ -829,3 +829,48 @@ async fn messages_are_listed_and_marked_done_from_the_cli() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown message `nope`"));
 }
+
+/// A branch with a transfer number gets Retell's transfer tool and the rule to ask
+/// `can_transfer` first, pushed with the prompt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_carries_the_transfer_tool_of_a_branch_with_a_number() {
+    let Some(s) = Stage::new(Backend::Sqlite).await else {
+        return;
+    };
+    let tenant = EXAMPLE.replacen(
+        "phone = \"+493012345678\"",
+        "phone = \"+493012345678\"\ntransfer_number = \"+493012345600\"",
+        1,
+    );
+    apply(&s.t.app, &tenant).await;
+    let out = s
+        .askpro(&[
+            "retell",
+            "update-prompt",
+            "--company-id",
+            COMPANY,
+            "--template",
+            "clear-confirmation",
+        ])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let llm = s.retell.llm(LLM).unwrap();
+    let tools = llm["general_tools"].as_array().unwrap();
+    let transfer = tools
+        .iter()
+        .find(|t| t["type"] == "transfer_call")
+        .expect("a transfer tool");
+    assert_eq!(transfer["name"], "transfer_to_mitte");
+    assert_eq!(transfer["transfer_destination"]["number"], "+493012345600");
+    assert!(tools.iter().any(|t| t["name"] == "can_transfer"));
+    let prompt = llm["general_prompt"].as_str().unwrap();
+    assert!(prompt.contains("frag zuerst `can_transfer`"), "{prompt}");
+    assert!(
+        prompt.contains("`transfer_to_mitte` (Salon Sonnenschein Mitte)"),
+        "{prompt}"
+    );
+}

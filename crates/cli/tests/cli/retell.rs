@@ -137,7 +137,7 @@ async fn the_prompt_is_shown_as_a_difference_then_pushed_with_the_tools() {
             "{prompt}"
         );
         let tools = state.llms[0]["general_tools"].as_array().unwrap();
-        assert_eq!(tools.len(), 8);
+        assert_eq!(tools.len(), 9);
         assert_eq!(
             tools[2]["url"],
             format!("{}/retell/functions/book_appointment", t.base)

@@ -46,6 +46,12 @@ pub struct BranchFile {
     pub holidays: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closed: Vec<String>,
+    /// A person callers can be transferred to while the branch is open (E.164).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_number: Option<String>,
+    /// Where this branch's messages go, besides the company's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     #[serde(default)]
     pub hours: HoursTable,
 }

@@ -77,6 +77,10 @@ pub struct Branch {
     pub holidays: Option<HolidayRegion>,
     pub closed: Vec<Date>,
     pub hours: WeeklyHours,
+    /// A person callers can be transferred to while the branch is open (E.164).
+    pub transfer_number: Option<String>,
+    /// Where this branch's messages go, besides the company's address.
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -138,6 +138,22 @@ fn each_mistake_names_its_key() {
         ),
         (
             edited(
+                "phone = \"+493012345678\"",
+                "phone = \"+493012345678\"\ntransfer_number = \"0301234\"",
+            ),
+            "branches.mitte.transfer_number",
+            "not an E.164",
+        ),
+        (
+            edited(
+                "phone = \"+493012345678\"",
+                "phone = \"+493012345678\"\nemail = \"mitte\"",
+            ),
+            "branches.mitte.email",
+            "not an e-mail address",
+        ),
+        (
+            edited(
                 "email = \"info@salon-sonnenschein.example\"",
                 "email = \"info\"",
             ),
@@ -261,4 +277,23 @@ fn the_calcom_section_keeps_its_keys_through_a_round_trip() {
     assert_eq!(again.calcom, tenant.calcom);
     let plain = Tenant::from_toml(&format!("{EXAMPLE}\n[calcom]\napi_key_env = \"K\"\n")).unwrap();
     assert_eq!(plain.calcom.unwrap().sync_days, 60);
+}
+
+#[test]
+fn a_branch_may_name_a_transfer_number_and_its_own_address() {
+    let text = edited(
+        "phone = \"+493012345678\"",
+        "phone = \"+493012345678\"\ntransfer_number = \"+493012345600\"\nemail = \"mitte@salon-sonnenschein.example\"",
+    );
+    let tenant = Tenant::from_toml(&text).unwrap();
+    let mitte = &tenant.branches[0];
+    assert_eq!(mitte.transfer_number.as_deref(), Some("+493012345600"));
+    assert_eq!(
+        mitte.email.as_deref(),
+        Some("mitte@salon-sonnenschein.example")
+    );
+    assert_eq!(tenant.branches[1].transfer_number, None);
+    // Written back as a tenant file, both keys stay.
+    let again = Tenant::from_toml(&toml::to_string(&tenant.to_file()).unwrap()).unwrap();
+    assert_eq!(again, tenant);
 }

@@ -119,6 +119,16 @@ fn branch((index, file): (usize, &BranchFile)) -> Result<Branch> {
         holidays,
         closed,
         hours,
+        transfer_number: file
+            .transfer_number
+            .as_deref()
+            .map(|n| e164(&key("transfer_number"), n))
+            .transpose()?,
+        email: file
+            .email
+            .as_deref()
+            .map(|e| email(&key("email"), e))
+            .transpose()?,
         slug,
     })
 }
@@ -401,6 +411,8 @@ pub(super) fn to_file(tenant: &Tenant) -> TenantFile {
                 address: b.address.clone(),
                 holidays: b.holidays.map(|h| h.code().to_owned()),
                 closed: b.closed.iter().map(Date::to_string).collect(),
+                transfer_number: b.transfer_number.clone(),
+                email: b.email.clone(),
                 hours: hours(&b.hours),
             })
             .collect(),

@@ -235,6 +235,28 @@ fn functions(ctx: &Ctx) -> Section {
          nennt; kleine Abweichungen versteht das System."
             .to_owned(),
     ];
+    let transfers: Vec<String> = ctx
+        .tenant
+        .branches
+        .iter()
+        .filter(|b| b.transfer_number.is_some())
+        .map(|b| {
+            format!(
+                "`transfer_to_{}` ({})",
+                b.slug.as_str().replace('-', "_"),
+                b.name
+            )
+        })
+        .collect();
+    if !transfers.is_empty() {
+        rules.push(format!(
+            "Möchte der Anrufer jemanden persönlich sprechen, frag zuerst `can_transfer`. Nur \
+             wenn die Antwort ok ist, verbinde mit dem Werkzeug des Standorts: {}. Sonst – \
+             außerhalb der Öffnungszeiten oder ohne Nummer – nimm mit `take_message` eine \
+             Nachricht auf.",
+            transfers.join(", ")
+        ));
+    }
     if ctx.tenant.branches.len() > 1 {
         rules.push(
             "Ist nicht klar, welcher Standort gemeint ist, frag nach und übergib ihn als \
