@@ -18,13 +18,28 @@ use serde_json::{Value, json};
 /// The mail to the team (sent by the prepared-mail handler, like a report).
 pub const TEAM_MESSAGE: &str = "email.team_message";
 
-/// "morgen ab 9 Uhr", "am Freitag, den 4. Dezember".
-fn callback_words(start: &ZonedDateTime, today: jiff::civil::Date) -> String {
+/// "morgen zwischen 8 und 12 Uhr", "morgen ab 10 Uhr", "am Freitag, den 4. Dezember".
+fn callback_words(
+    start: &ZonedDateTime,
+    end: Option<&ZonedDateTime>,
+    today: jiff::civil::Date,
+) -> String {
     let day = spoken_date(start.date(), today);
-    if start.time() == jiff::civil::Time::midnight() {
-        day
-    } else {
-        format!("{day} ab {}", spoken_time(start.time()))
+    let short = |t: jiff::civil::Time| {
+        if t.minute() == 0 {
+            t.hour().to_string()
+        } else {
+            format!("{}:{:02}", t.hour(), t.minute())
+        }
+    };
+    match end {
+        _ if start.time() == jiff::civil::Time::midnight() => day,
+        Some(end) if end.date() == start.date() && end.time() > start.time() => format!(
+            "{day} zwischen {} und {} Uhr",
+            short(start.time()),
+            short(end.time())
+        ),
+        _ => format!("{day} ab {}", spoken_time(start.time())),
     }
 }
 
@@ -97,7 +112,7 @@ pub async fn take_message(app: &App, ctx: &CallContext, args: &Value) -> Result<
     };
     let when = callback
         .as_ref()
-        .map(|(_, w)| callback_words(&w.start, today));
+        .map(|(_, w)| callback_words(&w.start, w.end.as_ref(), today));
     let mut tx = app.db.begin_write().await?;
     messages::insert(&mut tx, &row).await?;
     let company = &ctx.model.tenant().company;

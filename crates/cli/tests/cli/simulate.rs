@@ -393,3 +393,39 @@ async fn a_server_that_is_not_running_is_named() {
         stderr(&missing_key)
     );
 }
+
+#[tokio::test]
+async fn the_example_call_leaves_a_message_for_the_team() {
+    let server = Server::start().await;
+    let played = server.simulate("nachricht-hinterlassen.toml", &[]).await;
+    assert!(played.status.success(), "{}", stderr(&played));
+    let dialogue = stdout(&played);
+    // Monday 30 November, 08:00: Mitte opens at nine, has no transfer number.
+    assert!(
+        dialogue
+            .contains("Agent: Gerade haben wir geschlossen. Heute ab 9 Uhr sind wir wieder da."),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue.contains("Eine Weiterleitung ist hier leider nicht möglich."),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue.contains("Sie werden morgen zwischen 8 und 12 Uhr zurückgerufen."),
+        "{dialogue}"
+    );
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/companies/salon-sonnenschein/messages",
+            server.url()
+        ))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .expect("GET messages");
+    let body: Value = response.json().await.expect("JSON");
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(messages.len(), 1, "{body}");
+    assert_eq!(messages[0]["name"], "Eva Schmidt");
+    assert_eq!(messages[0]["phone"], "+4915112345678");
+}
