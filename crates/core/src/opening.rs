@@ -30,6 +30,19 @@ impl DayOpening {
     pub fn is_open(&self) -> bool {
         self.closed.is_none()
     }
+
+    /// The opening hours interval holding `minute` (of the local day), if any.
+    pub fn open_at(&self, minute: u16) -> Option<Interval> {
+        self.hours
+            .iter()
+            .copied()
+            .find(|i| i.start <= minute && minute < i.end)
+    }
+}
+
+/// The minute of the local day `at` stands at, for [`DayOpening::open_at`].
+pub fn minute_of_day(at: &jiff::ZonedDateTime) -> u16 {
+    u16::try_from(i32::from(at.hour()) * 60 + i32::from(at.minute())).unwrap_or(0)
 }
 
 /// The opening of `branch` on `date`.

@@ -10,5 +10,6 @@ pub mod resources;
 pub mod staff;
 mod transcript;
 
+pub use diagnose::calls::percentile;
 pub use diagnose::{Check, CheckStatus, Diagnosis, Outside};
 pub use metrics::{CustomerSuccess, MetricsPeriod};

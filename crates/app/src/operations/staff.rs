@@ -77,38 +77,33 @@ impl App {
     /// The company a branch slug belongs to: `company` when given, else the only
     /// company with a branch of that slug.
     pub async fn company_of_branch(&self, branch: &str, company: Option<&str>) -> Result<String> {
-        self.company_of(
-            company,
-            |model| model.tenant().branch(branch).is_some(),
-            || format!("branch `{branch}`"),
-        )
+        self.company_of(company, ("branch", branch), |model| {
+            model.tenant().branch(branch).is_some()
+        })
         .await
     }
 
     /// The same for a staff member's slug.
     pub async fn company_of_staff(&self, staff: &str, company: Option<&str>) -> Result<String> {
-        self.company_of(
-            company,
-            |model| model.tenant().staff_member(staff).is_some(),
-            || format!("staff member `{staff}`"),
-        )
+        self.company_of(company, ("staff member", staff), |model| {
+            model.tenant().staff_member(staff).is_some()
+        })
         .await
     }
 
     async fn company_of(
         &self,
         company: Option<&str>,
+        (kind, slug): (&str, &str),
         has: impl Fn(&CompanyModel) -> bool,
-        what: impl Fn() -> String,
     ) -> Result<String> {
-        if let Some(slug) = company {
-            let model = self.company(slug).await?;
+        if let Some(company) = company {
+            let model = self.company(company).await?;
             return if has(&model) {
-                Ok(slug.to_owned())
+                Ok(company.to_owned())
             } else {
                 Err(AppError::NotFound(format!(
-                    "{} is not in company `{slug}`",
-                    what()
+                    "{kind} `{slug}` is not in company `{company}`"
                 )))
             };
         }
@@ -120,10 +115,11 @@ impl App {
         }
         match found.len() {
             1 => Ok(found.remove(0)),
-            0 => Err(AppError::NotFound(format!("no company has {}", what()))),
+            0 => Err(AppError::NotFound(format!(
+                "unknown {kind} `{slug}`: no company has a {kind} with that slug"
+            ))),
             _ => Err(AppError::Invalid(format!(
-                "{} exists in several companies ({}): add --company-id",
-                what(),
+                "{kind} `{slug}` exists in several companies ({}); add --company-id",
                 found.join(", ")
             ))),
         }

@@ -4,36 +4,39 @@
 
 use serde_json::Value;
 
+/// The lines of `who` ("user", "agent") in the transcript, lower-cased.
+fn turns_of(call: &Value, who: &str) -> Vec<String> {
+    call["transcript"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let (speaker, said) = line.split_once(':')?;
+            speaker
+                .trim()
+                .eq_ignore_ascii_case(who)
+                .then(|| said.to_lowercase())
+        })
+        .collect()
+}
+
 /// The caller's turns (`User: …` lines), lower-cased; the whole transcript when it has
 /// no speaker labels.
 pub fn caller_text(call: &Value) -> String {
-    let transcript = call["transcript"].as_str().unwrap_or_default();
-    let turns: Vec<&str> = transcript
-        .lines()
-        .filter_map(|line| {
-            let (who, said) = line.split_once(':')?;
-            who.trim().eq_ignore_ascii_case("user").then_some(said)
-        })
-        .collect();
+    let turns = turns_of(call, "user");
     if turns.is_empty() {
-        transcript.to_lowercase()
+        call["transcript"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase()
     } else {
-        turns.join("\n").to_lowercase()
+        turns.join("\n")
     }
 }
 
 /// The agent's turns, lower-cased.
 pub fn agent_text(call: &Value) -> String {
-    let transcript = call["transcript"].as_str().unwrap_or_default();
-    transcript
-        .lines()
-        .filter_map(|line| {
-            let (who, said) = line.split_once(':')?;
-            who.trim().eq_ignore_ascii_case("agent").then_some(said)
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .to_lowercase()
+    turns_of(call, "agent").join("\n")
 }
 
 /// Callers asking the agent to speak more slowly.

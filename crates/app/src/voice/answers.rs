@@ -2,7 +2,7 @@
 //! arguments into the booking service's terms and its outcome into a German sentence.
 
 use super::context::{CallContext, Wanted};
-use super::functions::{arg, refusal, say};
+use super::functions::{arg, ask_branch, refusal, say};
 use crate::App;
 use crate::booking::{AvailabilityQuery, BookRequest, Customer, SlotView};
 use crate::error::{AppError, Result};
@@ -69,16 +69,11 @@ pub(super) fn target<'c>(
 ) -> std::result::Result<Target<'c>, Value> {
     let tenant = ctx.model.tenant();
     let Some(branch) = ctx.branch(arg(args, "branch")) else {
-        let names: Vec<&str> = tenant.branches.iter().map(|b| b.name.as_str()).collect();
-        let question = say(
+        return Err(ask_branch(
             ctx,
             "An welchem Standort möchten Sie den Termin?",
             "An welchem Standort möchtest du den Termin?",
-        );
-        return Err(refusal(format!(
-            "{question} Wir sind in {}.",
-            names.join(" und ")
-        )));
+        ));
     };
     let service = match arg(args, "service").and_then(|s| ctx.service_slug(s)) {
         Some(slug) => slug,

@@ -257,6 +257,22 @@ pub(crate) fn say(ctx: &CallContext, sie: &str, du: &str) -> String {
 }
 
 /// An answer the caller should hear: `{"ok": false, "result": text}`.
+/// The question which branch the caller means, with the branches to choose from.
+pub(crate) fn ask_branch(ctx: &CallContext, sie: &str, du: &str) -> Value {
+    let names: Vec<&str> = ctx
+        .model
+        .tenant()
+        .branches
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect();
+    refusal(format!(
+        "{} Wir sind in {}.",
+        say(ctx, sie, du),
+        names.join(" und ")
+    ))
+}
+
 pub(crate) fn refusal(text: impl Into<String>) -> Value {
     serde_json::json!({ "ok": false, "result": text.into() })
 }

@@ -4,10 +4,10 @@
 
 use super::answers::not_understood_time;
 use super::context::CallContext;
-use super::functions::{arg, refusal, say};
+use super::functions::{arg, ask_branch};
 use crate::App;
 use crate::error::Result;
-use askpro_core::opening::{Closed, DayOpening, next_open_day, opening_on};
+use askpro_core::opening::{Closed, DayOpening, minute_of_day, next_open_day, opening_on};
 use askpro_core::tenant::Branch;
 use askpro_german::phrase::{open_now, opening_day, opening_week};
 use jiff::ToSpan;
@@ -34,19 +34,11 @@ fn day_json(day: &DayOpening) -> Value {
 
 fn which_branch(ctx: &CallContext, args: &Value) -> std::result::Result<Branch, Value> {
     ctx.branch(arg(args, "branch")).cloned().ok_or_else(|| {
-        let names: Vec<&str> = ctx
-            .model
-            .tenant()
-            .branches
-            .iter()
-            .map(|b| b.name.as_str())
-            .collect();
-        let question = say(
+        ask_branch(
             ctx,
             "Für welchen Standort möchten Sie die Öffnungszeiten wissen?",
             "Für welchen Standort möchtest du die Öffnungszeiten wissen?",
-        );
-        refusal(format!("{question} Wir sind in {}.", names.join(" und ")))
+        )
     })
 }
 
@@ -59,11 +51,8 @@ pub async fn opening_hours(app: &App, ctx: &CallContext, args: &Value) -> Result
         .now()
         .to_zoned_datetime(ctx.model.zone(branch.slug.as_str()));
     let today = opening_on(&branch, now.date());
-    let minute = u16::try_from(i32::from(now.hour()) * 60 + i32::from(now.minute())).unwrap_or(0);
-    let is_open = today
-        .hours
-        .iter()
-        .any(|i| i.start <= minute && minute < i.end);
+    let minute = minute_of_day(&now);
+    let is_open = today.open_at(minute).is_some();
     let right_now = open_now(
         &today,
         minute,

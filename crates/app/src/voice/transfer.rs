@@ -3,39 +3,26 @@
 //! transfers with Retell's built-in transfer tool; otherwise it takes a message.
 
 use super::context::CallContext;
-use super::functions::{arg, refusal, say};
+use super::functions::{arg, ask_branch, say};
 use crate::App;
 use crate::error::Result;
-use askpro_core::opening::opening_on;
+use askpro_core::opening::{minute_of_day, opening_on};
 use serde_json::{Value, json};
 
 pub async fn can_transfer(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
     let Some(branch) = ctx.branch(arg(args, "branch")) else {
-        let names: Vec<&str> = ctx
-            .model
-            .tenant()
-            .branches
-            .iter()
-            .map(|b| b.name.as_str())
-            .collect();
-        return Ok(refusal(format!(
-            "{} Wir sind in {}.",
-            say(
-                ctx,
-                "Mit welchem Standort möchten Sie verbunden werden?",
-                "Mit welchem Standort möchtest du verbunden werden?"
-            ),
-            names.join(" und ")
-        )));
+        return Ok(ask_branch(
+            ctx,
+            "Mit welchem Standort möchten Sie verbunden werden?",
+            "Mit welchem Standort möchtest du verbunden werden?",
+        ));
     };
     let now = app
         .now()
         .to_zoned_datetime(ctx.model.zone(branch.slug.as_str()));
-    let minute = i32::from(now.hour()) * 60 + i32::from(now.minute());
     let open = opening_on(branch, now.date())
-        .hours
-        .iter()
-        .any(|i| i32::from(i.start) <= minute && minute < i32::from(i.end));
+        .open_at(minute_of_day(&now))
+        .is_some();
     let offer_message = say(
         ctx,
         "Ich nehme aber gern eine Nachricht auf, und das Team ruft Sie zurück.",

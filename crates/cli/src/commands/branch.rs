@@ -3,12 +3,10 @@
 
 use crate::cli::{BranchCommand, Global};
 use crate::output;
-use anyhow::{Result, bail};
-use askpro_app::App;
+use anyhow::Result;
 use askpro_core::hours::DAY_KEYS;
 use askpro_core::opening::{Closed, opening_on};
 use askpro_core::tenant::Branch;
-use askpro_store::tenants;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -40,7 +38,12 @@ pub async fn run(global: &Global, command: BranchCommand) -> Result<ExitCode> {
         weeks,
     } = command;
     let app = super::open_app(global).await?;
-    let company = find_company(&app, &branch_id, company_id).await?;
+    // A company named on the command line is taken as it is: the branch lookup below
+    // says when it has no such branch.
+    let company = match company_id {
+        Some(company) => company,
+        None => app.company_of_branch(&branch_id, None).await?,
+    };
     let model = app.company(&company).await?;
     let branch = model.branch(&branch_id)?;
     let tz = model.zone(&branch_id);
@@ -59,33 +62,6 @@ pub async fn run(global: &Global, command: BranchCommand) -> Result<ExitCode> {
         print(&report)
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The company of a branch slug; with several candidates `--company-id` must choose.
-async fn find_company(app: &App, branch: &str, company: Option<String>) -> Result<String> {
-    if let Some(company) = company {
-        return Ok(company);
-    }
-    let mut owners = Vec::new();
-    for summary in tenants::list(&app.db).await? {
-        if app
-            .company(&summary.slug)
-            .await?
-            .tenant()
-            .branch(branch)
-            .is_some()
-        {
-            owners.push(summary.slug);
-        }
-    }
-    match owners.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => bail!("unknown branch `{branch}`: no company has a branch with that slug"),
-        many => bail!(
-            "branch `{branch}` exists in several companies ({}); add --company-id",
-            many.join(", ")
-        ),
-    }
 }
 
 fn days_ahead(branch: &Branch, from: Date, count: u32) -> Vec<Day> {

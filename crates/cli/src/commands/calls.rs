@@ -3,6 +3,7 @@
 use crate::cli::{CallsCommand, Global, WebhookCommand};
 use crate::output;
 use anyhow::Result;
+use askpro_app::operations::percentile;
 use askpro_app::parse_instant;
 use askpro_store::calls;
 use std::process::ExitCode;
@@ -198,28 +199,5 @@ pub async fn webhook(global: &Global, command: WebhookCommand) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// The nearest-rank percentile of sorted values.
-fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percentile;
-
-    #[test]
-    fn percentiles_use_the_nearest_rank() {
-        let values: Vec<i64> = (1..=100).collect();
-        assert_eq!(percentile(&values, 50), Some(50));
-        assert_eq!(percentile(&values, 99), Some(99));
-        assert_eq!(percentile(&[7], 99), Some(7));
-        assert_eq!(percentile(&[], 50), None);
     }
 }

@@ -79,11 +79,7 @@ fn back_again(next: &DayOpening, after: Date, today: Date) -> String {
 /// Right now: "Gerade haben wir geöffnet, heute bis 18 Uhr." or "Gerade haben wir
 /// geschlossen. Heute ab 14 Uhr sind wir wieder da."
 pub fn open_now(today: &DayOpening, minute: u16, next_open: Option<&DayOpening>) -> String {
-    if let Some(now) = today
-        .hours
-        .iter()
-        .find(|i| i.start <= minute && minute < i.end)
-    {
+    if let Some(now) = today.open_at(minute) {
         return format!(
             "Gerade haben wir geöffnet, heute bis {} Uhr.",
             clock(now.end)

@@ -408,7 +408,7 @@ pub(crate) fn said_time(args: &str) -> Option<String> {
 }
 
 /// The value at the `p`th percentile of sorted `values`.
-pub(crate) fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
@@ -451,5 +451,6 @@ mod tests {
         assert_eq!(percentile(&values, 50), Some(50));
         assert_eq!(percentile(&[7], 99), Some(7));
         assert_eq!(percentile(&[], 99), None);
+        assert_eq!(percentile(&[], 50), None);
     }
 }
