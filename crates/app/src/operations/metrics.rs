@@ -1,14 +1,18 @@
 //! The runbook's five customer-success numbers over a period, each with the counts it
-//! is made of and the same number for the period before (the trend). Definitions as in
+//! is made of and the same number for the period before (the trend), and how the
+//! period's calls ended, counted by outcome class (`voice::outcome`). Definitions as in
 //! `shared/contract/operations.md`.
 
 use crate::App;
 use crate::error::Result;
 use crate::model::CompanyModel;
+use crate::operations::diagnose::calls::StoredCall;
+use crate::voice::{Outcome, classify};
 use askpro_store::calls::FunctionCallRow;
 use askpro_store::operations;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Functions that achieve what a booking call is for.
 const GOALS: [&str; 3] = [
@@ -76,10 +80,94 @@ pub struct CustomerSuccess {
     pub from: String,
     pub until: String,
     pub metrics: Vec<Metric>,
+    /// How the period's calls ended: every outcome class with its count, in
+    /// [`OUTCOME_CLASSES`] order (an object `{class: count}` in JSON).
+    #[serde(serialize_with = "as_object")]
+    pub outcomes: Vec<(String, i64)>,
 }
 
-/// The five numbers of one period, before the previous period is set beside them.
-struct Figures([Metric; 5]);
+/// The classes a call can end in, in the order the issue names them. The classifier's
+/// own (`voice::outcome`) come from its enum, so a renamed one cannot drift apart;
+/// `waitlist` is the waiting list's, counted 0 until the classifier produces it.
+pub fn outcome_classes() -> Vec<&'static str> {
+    let mut classes: Vec<&str> = [
+        Outcome::Booked,
+        Outcome::Moved,
+        Outcome::Cancelled,
+        Outcome::Message,
+        Outcome::Transferred,
+        Outcome::Information,
+        Outcome::Abandoned,
+    ]
+    .into_iter()
+    .map(Outcome::as_str)
+    .collect();
+    if !classes.contains(&"waitlist") {
+        classes.insert(classes.len() - 1, "waitlist");
+    }
+    classes
+}
+
+/// An outcome class's name for people: German or English.
+pub fn outcome_label(class: &str, german: bool) -> &str {
+    let (de, en) = match class {
+        "booked" => ("Termin gebucht", "Booked"),
+        "moved" => ("Termin verschoben", "Moved"),
+        "cancelled" => ("Termin abgesagt", "Cancelled"),
+        "message" => ("Nachricht hinterlassen", "Message taken"),
+        "transferred" => ("Weiterverbunden", "Transferred"),
+        "information" => ("Nur Auskunft", "Information only"),
+        "waitlist" => ("Auf die Warteliste gesetzt", "Waiting list"),
+        "abandoned" => ("Ohne Ergebnis", "Abandoned"),
+        other => (other, other),
+    };
+    if german { de } else { en }
+}
+
+fn as_object<S: Serializer>(
+    counts: &[(String, i64)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(counts.iter().map(|(class, n)| (class, n)))
+}
+
+/// The five numbers of one period, before the previous period is set beside them, and
+/// how its calls ended.
+struct Figures {
+    metrics: [Metric; 5],
+    outcomes: Vec<(String, i64)>,
+}
+
+/// How `calls` ended, by outcome class, given the company's `functions` of the period.
+/// Every class is listed, also with 0; a class the classifier learns later than this
+/// list is added after the known ones rather than lost.
+fn count_outcomes(calls: &[StoredCall], functions: &[FunctionCallRow]) -> Vec<(String, i64)> {
+    let mut of_call: HashMap<&str, Vec<FunctionCallRow>> = HashMap::new();
+    for f in functions {
+        of_call
+            .entry(f.call_id.as_str())
+            .or_default()
+            .push(f.clone());
+    }
+    let mut counts: Vec<(String, i64)> = outcome_classes()
+        .into_iter()
+        .map(|class| (class.to_owned(), 0))
+        .collect();
+    for call in calls {
+        let answered = of_call.get(call.row.call_id.as_str());
+        let class = classify(
+            answered.map(Vec::as_slice).unwrap_or_default(),
+            call.row.disconnection_reason.as_deref(),
+            call.row.call_successful.map(|v| v != 0),
+        )
+        .as_str();
+        match counts.iter_mut().find(|(known, _)| known == class) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((class.to_owned(), 1)),
+        }
+    }
+    counts
+}
 
 fn ratio(count: i64, of: i64, scale: f64) -> Option<f64> {
     (of > 0).then(|| count as f64 * scale / of as f64)
@@ -125,8 +213,11 @@ impl App {
     pub async fn customer_success(&self, slug: &str, days: u32) -> Result<CustomerSuccess> {
         let model = self.company(slug).await?;
         let period = MetricsPeriod::last_days(self.now_ms(), days);
-        let Figures(mut now) = self.figures(&model, period).await?;
-        let Figures(before) = self.figures(&model, period.previous()).await?;
+        let Figures {
+            metrics: mut now,
+            outcomes,
+        } = self.figures(&model, period).await?;
+        let before = self.figures(&model, period.previous()).await?.metrics;
         for (metric, earlier) in now.iter_mut().zip(before) {
             metric.previous = earlier.value;
         }
@@ -146,6 +237,7 @@ impl App {
             from: shown(period.from),
             until: shown(period.until),
             metrics: now.to_vec(),
+            outcomes,
         })
     }
 
@@ -234,7 +326,10 @@ impl App {
             minutes.len() as i64,
             calls.len() as i64,
         );
-        Ok(Figures([completion, delivery, no_show, mood, resolution]))
+        Ok(Figures {
+            metrics: [completion, delivery, no_show, mood, resolution],
+            outcomes: count_outcomes(&calls, &functions),
+        })
     }
 }
 
@@ -254,6 +349,28 @@ mod tests {
         let out_of_range =
             json!({ "call_analysis": { "custom_analysis_data": { "satisfaction": 9 } } });
         assert_eq!(satisfaction(&out_of_range, Some("Neutral")), Some(3.0));
+    }
+
+    #[test]
+    fn every_class_is_listed_once_and_the_waiting_list_before_the_abandoned_calls() {
+        assert_eq!(
+            outcome_classes(),
+            [
+                "booked",
+                "moved",
+                "cancelled",
+                "message",
+                "transferred",
+                "information",
+                "waitlist",
+                "abandoned"
+            ]
+        );
+        assert_eq!(
+            outcome_label("waitlist", true),
+            "Auf die Warteliste gesetzt"
+        );
+        assert_eq!(outcome_label("waitlist", false), "Waiting list");
     }
 
     #[test]

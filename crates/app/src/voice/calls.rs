@@ -1,6 +1,8 @@
 //! Reading calls: a company's list (without transcripts, which can be long) and one
-//! call with everything — transcript, tool calls, analysis, and the functions AskPro
-//! answered during it. Times in the called branch's zone (else the company's first).
+//! call with everything — transcript, tool calls, analysis, transfers, and the functions
+//! AskPro answered during it. Times in the called branch's zone (else the company's first).
+
+pub(super) mod transfers;
 
 use crate::App;
 use crate::error::{AppError, Result};
@@ -92,14 +94,15 @@ impl App {
         Ok(views)
     }
 
-    /// One call with its transcript, tool calls, analysis and AskPro's function answers.
+    /// One call with its transcript, tool calls, analysis, transfers and AskPro's function
+    /// answers.
     pub async fn call(&self, company: &str, call_id: &str) -> Result<Value> {
         let model = self.company(company).await?;
         let row = calls::find_call(&self.db, model.id(), call_id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("unknown call `{call_id}`")))?;
         let tz = self.zone_of_call(company, &row).await?;
-        let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
+        let mut data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
         let answered = calls::functions_of_call(&self.db, model.id(), call_id).await?;
         let view = CallView::new(&row, &tz, &answered);
         let functions: Vec<Value> = answered
@@ -128,6 +131,11 @@ impl App {
             view[key] = data[key].clone();
         }
         view["functions"] = Value::Array(functions);
+        view["transfers"] = json!(transfers::transfers_of(&data, &tz));
+        // `call` stays Retell's call object; the noted transfer events are shown above.
+        if let Some(fields) = data.as_object_mut() {
+            fields.remove(transfers::KEY);
+        }
         view["call"] = data;
         Ok(view)
     }

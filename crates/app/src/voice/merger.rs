@@ -5,6 +5,7 @@
 //! processes merge different calls at once; a call another process is merging is left
 //! to it. Only call ids are read ahead, so memory stays small whatever the backlog.
 
+use super::calls::transfers;
 use super::merge::{merge_call, stage};
 use crate::App;
 use crate::error::Result;
@@ -128,7 +129,8 @@ impl App {
     }
 
     /// The call after all of `events`, in order. A transcript update directly followed
-    /// by another says nothing the next one does not say again, so it is skipped.
+    /// by another says nothing the next one does not say again, so it is skipped. A
+    /// transfer event is also noted whole: its destination lies outside the call object.
     fn folded_row(
         &self,
         mut known: Option<CallRow>,
@@ -145,7 +147,10 @@ impl App {
                 continue;
             }
             let body: Value = serde_json::from_str(&event.body).unwrap_or(Value::Null);
-            let merged = self.merged_row(known.take(), &event.event, &body["call"], owner);
+            let mut merged = self.merged_row(known.take(), &event.event, &body["call"], owner);
+            if event.event.starts_with("transfer_") {
+                transfers::note(&mut merged, &event.event, &body, event.received_at);
+            }
             known = Some(merged.clone());
             row = Some(merged);
         }

@@ -78,6 +78,10 @@ fn print_call(call: &serde_json::Value) {
         field("status"),
         field("disconnection_reason")
     );
+    println!("outcome: {}", field("outcome"));
+    for transfer in call["transfers"].as_array().into_iter().flatten() {
+        println!("{}", transfer_line(transfer));
+    }
     if let Some(summary) = call["summary"].as_str() {
         println!("summary: {summary}");
     }
@@ -93,6 +97,34 @@ fn print_call(call: &serde_json::Value) {
             f["duration_ms"],
             f["answer"]["result"].as_str().unwrap_or("")
         );
+    }
+}
+
+/// "transfer to +493012345600 (warm_transfer): ended — started …, bridged …, ended …",
+/// naming only the stages that happened.
+fn transfer_line(transfer: &serde_json::Value) -> String {
+    let mut to = transfer["to"]
+        .as_str()
+        .unwrap_or("an unknown number")
+        .to_owned();
+    if let Some(extension) = transfer["extension"].as_str() {
+        to.push_str(&format!(" ext. {extension}"));
+    }
+    if let Some(option) = transfer["option"].as_str() {
+        to.push_str(&format!(" ({option})"));
+    }
+    let times: Vec<String> = ["started", "bridged", "cancelled", "ended"]
+        .iter()
+        .filter_map(|stage| {
+            let at = transfer[format!("{stage}_at")].as_str()?;
+            Some(format!("{stage} {at}"))
+        })
+        .collect();
+    let state = transfer["state"].as_str().unwrap_or("-");
+    if times.is_empty() {
+        format!("transfer to {to}: {state}")
+    } else {
+        format!("transfer to {to}: {state} — {}", times.join(", "))
     }
 }
 

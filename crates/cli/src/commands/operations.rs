@@ -7,7 +7,7 @@ use crate::output::{self, Progress};
 use anyhow::{Result, bail};
 use askpro_app::App;
 use askpro_app::operations::diagnose::{CheckStatus, Diagnosis, Outside};
-use askpro_app::operations::metrics::Metric;
+use askpro_app::operations::metrics::{Metric, outcome_label};
 use askpro_app::operations::report::{label_de, shown_de, trend_de};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -171,6 +171,9 @@ pub async fn metrics(global: &Global, command: MetricsCommand) -> Result<ExitCod
         output::json(&serde_json::json!({
             "company": figures.company, "days": figures.days, "from": figures.from,
             "until": figures.until, "metrics": metrics,
+            "outcomes": serde_json::Map::from_iter(
+                figures.outcomes.iter().map(|(class, n)| (class.clone(), (*n).into()))
+            ),
         }));
         return Ok(ExitCode::SUCCESS);
     }
@@ -192,7 +195,23 @@ pub async fn metrics(global: &Global, command: MetricsCommand) -> Result<ExitCod
             trend(m, german)
         );
     }
+    print_outcomes(&figures.outcomes, german);
     Ok(ExitCode::SUCCESS)
+}
+
+/// "Anrufe nach Ergebnis (12):" and one line per outcome class, zeros included, so a
+/// class that never happens is seen to be zero rather than missing.
+fn print_outcomes(outcomes: &[(String, i64)], german: bool) {
+    let total: i64 = outcomes.iter().map(|(_, n)| n).sum();
+    let heading = if german {
+        "Anrufe nach Ergebnis"
+    } else {
+        "Calls by outcome"
+    };
+    println!("  {heading} ({total}):");
+    for (class, n) in outcomes {
+        println!("    {:<28} {n:>5}", outcome_label(class, german));
+    }
 }
 
 fn label_en(key: &str) -> &'static str {

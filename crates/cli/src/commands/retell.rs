@@ -353,6 +353,19 @@ fn line_diff(old: &str, new: &str) -> Vec<String> {
     removed.chain(added).collect()
 }
 
+/// The events the agent's webhook gets. Unset, Retell sends only the first three, and a
+/// transfer would never reach the call's record; transcript updates stay off, because
+/// the final transcript arrives with `call_ended` anyway.
+const WEBHOOK_EVENTS: [&str; 7] = [
+    "call_started",
+    "call_ended",
+    "call_analyzed",
+    "transfer_started",
+    "transfer_bridged",
+    "transfer_cancelled",
+    "transfer_ended",
+];
+
 async fn update_voice(
     global: &Global,
     app: &App,
@@ -387,6 +400,7 @@ async fn update_voice(
             "webhook_url".into(),
             json!(format!("{public}/webhooks/retell")),
         );
+        patch.insert("webhook_events".into(), json!(WEBHOOK_EVENTS));
     }
     let agent_id = agent_of(app, company).await?;
     let patch = Value::Object(patch);

@@ -5,6 +5,7 @@
 mod common;
 
 mod calcom;
+mod calls;
 mod config;
 mod drills;
 mod german;

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 crate::on_both_databases!(
     metrics_follow_their_definitions,
+    metrics_count_how_the_calls_ended,
     a_reassignment_moves_what_it_can_and_says_why_not,
 );
 
@@ -219,6 +220,118 @@ async fn metrics_follow_their_definitions(backend: Backend) {
         ])
         .await;
     assert_eq!(json_of(&cli)["status"], "no_show");
+}
+
+/// Whether `text` has a line that reads `words` once spaces are evened out.
+fn has_line(text: &str, words: &str) -> bool {
+    text.lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == words)
+}
+
+async fn metrics_count_how_the_calls_ended(backend: Backend) {
+    let Some(s) = Stage::new(backend).await else {
+        return;
+    };
+    // One caller books, moves and cancels in three calls; others leave a message, only
+    // ask, try a closed Sunday, say nothing (o-silent) or are put through (o-transfer).
+    let deeds = [
+        (
+            "o-book",
+            60,
+            "book_appointment",
+            json!({ "service": "Damenschnitt", "start": "morgen um 10 Uhr", "staff": "Anna",
+                    "customer_name": "Eva Schmidt" }),
+            true,
+        ),
+        (
+            "o-move",
+            50,
+            "reschedule_appointment",
+            json!({ "when_old": "morgen", "new_start": "morgen um 11 Uhr" }),
+            true,
+        ),
+        (
+            "o-cancel",
+            40,
+            "cancel_appointment",
+            json!({ "when": "morgen", "reason": "krank" }),
+            true,
+        ),
+        (
+            "o-message",
+            30,
+            "take_message",
+            json!({ "name": "Jonas Berger", "concern": "Bitte um Rückruf wegen Gutschein" }),
+            true,
+        ),
+        (
+            "o-ask",
+            20,
+            "check_availability",
+            json!({ "service": "Damenschnitt", "when": "morgen" }),
+            true,
+        ),
+        (
+            "o-sunday",
+            15,
+            "book_appointment",
+            json!({ "service": "Damenschnitt", "start": "Sonntag um 10 Uhr",
+                    "customer_name": "Eva Schmidt" }),
+            false,
+        ),
+    ];
+    let unsuccessful = json!({ "call_analysis": { "call_successful": false } });
+    for (id, ago, name, args, ok) in deeds {
+        let answer = s.function(name, args, &Stage::live_call(id, ago)).await;
+        assert_eq!(answer["ok"], ok, "{id}: {answer}");
+        s.call(id, ago, unsuccessful.clone()).await;
+    }
+    s.call("o-silent", 10, unsuccessful.clone()).await;
+    let mut transferred = unsuccessful.clone();
+    transferred["disconnection_reason"] = json!("call_transfer");
+    s.call("o-transfer", 5, transferred).await;
+
+    let figures = week_figures(&s).await;
+    assert_eq!(
+        figures["outcomes"],
+        json!({ "booked": 1, "moved": 1, "cancelled": 1, "message": 1, "transferred": 1,
+                "information": 1, "waitlist": 0, "abandoned": 2 }),
+        "{figures:#}"
+    );
+    let args = [
+        "metrics",
+        "customer-success",
+        "--company-id",
+        COMPANY,
+        "--days",
+        "7",
+    ];
+    let german = stdout(&s.askpro(&args).await);
+    for line in [
+        "Anrufe nach Ergebnis (8):",
+        "Termin gebucht 1",
+        "Termin verschoben 1",
+        "Termin abgesagt 1",
+        "Nachricht hinterlassen 1",
+        "Weiterverbunden 1",
+        "Nur Auskunft 1",
+        "Auf die Warteliste gesetzt 0",
+        "Ohne Ergebnis 2",
+    ] {
+        assert!(has_line(&german, line), "no `{line}` in:\n{german}");
+    }
+    let english = stdout(&s.askpro(&[&args[..], &["--lang", "en"][..]].concat()).await);
+    for line in [
+        "Calls by outcome (8):",
+        "Booked 1",
+        "Message taken 1",
+        "Transferred 1",
+        "Information only 1",
+        "Waiting list 0",
+        "Abandoned 2",
+    ] {
+        assert!(has_line(&english, line), "no `{line}` in:\n{english}");
+    }
 }
 
 async fn a_reassignment_moves_what_it_can_and_says_why_not(backend: Backend) {

@@ -261,6 +261,23 @@ impl Stage {
         subjects
     }
 
+    /// Delivers one Retell webhook `body` (signed) and waits until nothing waits to be
+    /// merged.
+    pub async fn webhook(&self, body: &Value) {
+        let response = self.post_signed("/webhooks/retell", body.to_string()).await;
+        assert!(response.status().is_success(), "{response:?}");
+        for _ in 0..400 {
+            let waiting = askpro_store::calls::pending_events(&self.t.app.db, 1)
+                .await
+                .unwrap();
+            if waiting.is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{} was not merged", body["event"]);
+    }
+
     /// POSTs `body` to `path` signed with the Retell key, as Retell does.
     async fn post_signed(&self, path: &str, body: String) -> reqwest::Response {
         self.t
