@@ -8,4 +8,4 @@ pub mod phrase;
 pub mod prompt;
 pub mod when;
 
-pub use when::{Explanation, Grain, Resolution, explain, resolve};
+pub use when::{Explanation, Grain, Resolution, Window, explain, resolve, resolve_window};

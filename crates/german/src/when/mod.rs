@@ -11,9 +11,11 @@ mod pieces;
 mod prepare;
 mod resolve;
 mod tokens;
+mod window;
 
 pub use dates::Grain;
 pub use resolve::Resolution;
+pub use window::{Window, resolve_window};
 
 use jiff::ZonedDateTime;
 
