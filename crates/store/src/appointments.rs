@@ -36,12 +36,15 @@ pub struct AppointmentRow {
     pub calcom_uid: Option<String>,
     /// `pending`, `synced`, `conflict`, or `None` outside Cal.com's reach (see 0008_calcom.sql).
     pub sync: Option<String>,
+    /// Until when a slot is held for a waiting customer (status `held`; kept after it
+    /// was taken or released, as history).
+    pub hold_until: Option<i64>,
 }
 
 pub(crate) const SELECT: &str = "SELECT a.id, a.company_id, c.slug AS company_slug, a.branch_id, b.slug AS branch_slug, b.timezone, \
     a.service_id, s.slug AS service_slug, s.name AS service_name, a.staff_id, st.slug AS staff_slug, st.name AS staff_name, \
     a.starts_at, a.ends_at, a.blocked_from, a.blocked_until, a.status, a.customer_name, a.customer_phone, a.customer_email, \
-    a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at, a.calcom_uid, a.sync \
+    a.source, a.source_ref, a.cancel_reason, a.created_at, a.updated_at, a.calcom_uid, a.sync, a.hold_until \
     FROM appointments a JOIN companies c ON c.id = a.company_id JOIN branches b ON b.id = a.branch_id \
     JOIN services s ON s.id = a.service_id JOIN staff st ON st.id = a.staff_id";
 
@@ -66,6 +69,8 @@ pub struct NewAppointment {
     pub calcom_uid: Option<String>,
     /// `pending` when it must still reach Cal.com, `synced` when it came from there.
     pub sync: Option<&'static str>,
+    /// Set for a slot held for a waiting customer: inserted as `held` until then.
+    pub hold_until: Option<i64>,
 }
 
 /// Filters of `list`; times are Unix milliseconds, both ends inclusive.
@@ -94,13 +99,15 @@ async fn lock_staff(tx: &mut WriteTx, staff_id: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Inserts a booked appointment. [`StoreError::Overlap`] when the staff member is busy.
+/// Inserts a booked appointment, or a held one when `hold_until` is set.
+/// [`StoreError::Overlap`] when the staff member is busy (booked or held).
 pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<(), StoreError> {
     lock_staff(tx, &a.staff_id).await?;
     let sql = "INSERT INTO appointments (id, company_id, branch_id, service_id, staff_id, starts_at, ends_at, blocked_from, \
         blocked_until, status, customer_name, customer_phone, customer_email, source, source_ref, created_at, updated_at, \
-        calcom_uid, sync) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $11, $12, $13, $14, $15, $15, $16, $17)";
+        calcom_uid, sync, hold_until) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $18 IS NULL THEN 'booked' ELSE 'held' END, \
+        $10, $11, $12, $13, $14, $15, $15, $16, $17, $18)";
     on_tx!(tx, |conn| sqlx::query(sql)
         .bind(&a.id)
         .bind(&a.company_id)
@@ -119,6 +126,7 @@ pub async fn insert(tx: &mut WriteTx, a: &NewAppointment, now: i64) -> Result<()
         .bind(now)
         .bind(&a.calcom_uid)
         .bind(a.sync)
+        .bind(a.hold_until)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -252,7 +260,7 @@ pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<AppointmentRow>, S
 /// lower bound on the start lets both queries below use an index range.
 const LONGEST_SPAN_MS: i64 = 86_400_000;
 
-/// Blocked spans `(staff_id, from, until)` of a company's booked appointments that
+/// Blocked spans `(staff_id, from, until)` of a company's booked and held appointments that
 /// reach into `[from_ms, until_ms)`.
 pub async fn busy_spans(
     db: &Db,
@@ -261,7 +269,7 @@ pub async fn busy_spans(
     until_ms: i64,
 ) -> Result<Vec<(String, i64, i64)>, StoreError> {
     let sql = "SELECT staff_id, blocked_from, blocked_until FROM appointments \
-        WHERE company_id = $1 AND starts_at > $4 AND starts_at < $5 AND status = 'booked' \
+        WHERE company_id = $1 AND starts_at > $4 AND starts_at < $5 AND status IN ('booked', 'held') \
         AND blocked_from < $3 AND blocked_until > $2";
     Ok(on_pool!(db, |pool| {
         sqlx::query_as::<_, (String, i64, i64)>(sql)
@@ -275,7 +283,7 @@ pub async fn busy_spans(
     })?)
 }
 
-/// Blocked spans `(from, until)` of one staff member's booked appointments that reach
+/// Blocked spans `(from, until)` of one staff member's booked and held appointments that reach
 /// into `[from_ms, until_ms)`.
 pub async fn busy_spans_of_staff(
     db: &Db,
@@ -284,7 +292,7 @@ pub async fn busy_spans_of_staff(
     until_ms: i64,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     let sql = "SELECT blocked_from, blocked_until FROM appointments \
-        WHERE staff_id = $1 AND status = 'booked' AND blocked_from > $4 AND blocked_from < $3 AND blocked_until > $2";
+        WHERE staff_id = $1 AND status IN ('booked', 'held') AND blocked_from > $4 AND blocked_from < $3 AND blocked_until > $2";
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, (i64, i64)>(sql)
         .bind(staff_id)
         .bind(from_ms)
@@ -292,4 +300,71 @@ pub async fn busy_spans_of_staff(
         .bind(from_ms - LONGEST_SPAN_MS)
         .fetch_all(pool)
         .await)?)
+}
+
+/// Turns a held slot into a booking (the waiting customer took it): sync becomes
+/// `pending` when Cal.com must hear of it. False when it is no longer held or the hold
+/// ran out before `now`.
+pub async fn take_hold(
+    tx: &mut WriteTx,
+    id: &str,
+    sync: Option<&str>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE appointments SET status = 'booked', sync = $2, updated_at = $3 \
+        WHERE id = $1 AND status = 'held' AND hold_until > $3";
+    let changed = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(sync)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
+/// Ends a hold without a booking; false when it was not held.
+pub async fn release_hold(tx: &mut WriteTx, id: &str, now: i64) -> Result<bool, StoreError> {
+    let sql = "UPDATE appointments SET status = 'released', updated_at = $2 WHERE id = $1 AND status = 'held'";
+    let changed = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
+/// Gives a held slot to another waiting customer in place: the slot never becomes free
+/// in between, so nobody outside the waiting list can take it meanwhile.
+pub async fn pass_hold(
+    tx: &mut WriteTx,
+    id: &str,
+    to: &HoldCustomer<'_>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let sql = "UPDATE appointments SET customer_name = $2, customer_phone = $3, customer_email = $4, \
+        source_ref = $5, hold_until = $6, updated_at = $7 WHERE id = $1 AND status = 'held'";
+    let changed = on_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(to.name)
+        .bind(to.phone)
+        .bind(to.email)
+        .bind(to.entry_id)
+        .bind(to.hold_until)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
+/// The waiting customer a held slot passes to.
+#[derive(Debug, Clone, Copy)]
+pub struct HoldCustomer<'a> {
+    pub entry_id: &'a str,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub hold_until: i64,
 }

@@ -22,6 +22,7 @@ pub mod settings;
 pub mod sms;
 pub mod tenants;
 pub mod tokens;
+pub mod waitlist;
 pub mod workers;
 
 pub use db::{Backend, Db, PoolOptions, WriteTx, redact_url};
