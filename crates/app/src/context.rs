@@ -24,6 +24,8 @@ pub struct App {
     background_db: Option<Db>,
     /// Wakes the webhook merger when a delivery was stored.
     pub(crate) merge_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes the waiting-list sweep when a slot may have freed up or someone joined.
+    pub(crate) waitlist_wakeup: Arc<tokio::sync::Notify>,
     /// How the long-running loops fare, for `/healthz`.
     pub health: Arc<crate::background::Health>,
     /// Changing function calls being answered in this process (Retell's duplicates wait).
@@ -54,6 +56,7 @@ impl App {
             db,
             background_db: None,
             merge_wakeup: Arc::new(tokio::sync::Notify::new()),
+            waitlist_wakeup: Arc::new(tokio::sync::Notify::new()),
             health: Arc::new(crate::background::Health::default()),
             in_flight: Arc::new(crate::voice::InFlight::default()),
             secrets: Arc::new(crate::secrets::Secrets::default()),

@@ -18,6 +18,7 @@ pub mod settings;
 pub mod tenant;
 pub mod tokens;
 pub mod voice;
+pub mod waitlist;
 
 pub use askpro_core::Clock;
 pub use booking::{Actor, AppointmentView};

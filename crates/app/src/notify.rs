@@ -184,6 +184,14 @@ pub fn registry(app: &App) -> Registry {
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
         .with(ALERT, SlackAlert { app: app.clone() })
         .with(
+            crate::waitlist::HOLD_SMS,
+            crate::waitlist::HoldText { app: app.clone() },
+        )
+        .with(
+            crate::waitlist::HOLD_MAIL,
+            crate::calendar::ApologyMail { app: app.clone() },
+        )
+        .with(
             crate::calendar::APOLOGY,
             crate::calendar::ApologyMail { app: app.clone() },
         )

@@ -158,6 +158,59 @@ pub enum Command {
     /// Messages and callback requests the voice agent took for the team.
     #[command(subcommand)]
     Messages(MessagesCommand),
+    /// The waiting list: callers waiting for a slot, and slots held for them.
+    #[command(subcommand)]
+    Waitlist(WaitlistCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WaitlistCommand {
+    /// Entries in the order they joined: waiting and held ones (or --status STATUS|all).
+    List {
+        #[arg(long)]
+        company_id: String,
+        /// active (waiting or held), all, waiting, held, booked, expired, declined, removed, lapsed.
+        #[arg(long, default_value = "active")]
+        status: String,
+    },
+    /// Put a customer on the waiting list.
+    Add {
+        #[arg(long)]
+        company_id: String,
+        #[arg(long)]
+        service: String,
+        /// The range as a caller says it, e.g. "nächste Woche vormittags".
+        #[arg(long)]
+        when: String,
+        #[arg(long)]
+        name: String,
+        /// E.164; the SMS about a held slot goes here.
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        staff: Option<String>,
+    },
+    /// Take an entry off the list; a slot held for it passes to the next customer.
+    Remove {
+        #[arg(value_name = "ENTRY_ID")]
+        id: String,
+        #[arg(long)]
+        company_id: String,
+    },
+    /// Book the slot held for an entry (the customer said yes on the phone, say).
+    Take {
+        #[arg(value_name = "ENTRY_ID")]
+        id: String,
+        #[arg(long)]
+        company_id: String,
+    },
+    /// Pass on held slots that ran out and offer free slots now (`serve` does this every
+    /// 15 seconds and after each cancellation).
+    Sweep,
 }
 
 #[derive(Subcommand, Debug)]

@@ -154,6 +154,17 @@ pub struct TwilioSection {
     pub auth_token: Option<String>,
     pub from: Option<String>,
     pub base_url: Option<String>,
+    /// The URL Twilio posts answers to held-slot texts to, exactly as entered in its
+    /// console (`…/webhooks/twilio/sms`); Twilio signs it.
+    pub webhook_url: Option<String>,
+}
+
+/// `ASKPRO_TWILIO_WEBHOOK_URL` or `[twilio] webhook_url`.
+pub fn twilio_webhook_url(file: &FileConfig) -> Option<String> {
+    std::env::var("ASKPRO_TWILIO_WEBHOOK_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| file.twilio.webhook_url.clone())
 }
 
 /// Twilio from `ASKPRO_TWILIO_ACCOUNT_SID`, `_AUTH_TOKEN`, `_FROM`, `_BASE_URL` or `[twilio]`;

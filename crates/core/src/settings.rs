@@ -132,6 +132,16 @@ pub const SETTINGS: &[SettingDef] = &[
         doc: "Silence after which the voice agent ends the call.",
     },
     SettingDef {
+        key: "waitlist.hold_minutes",
+        kind: SettingKind::Integer {
+            min: 5,
+            max: 1440,
+            unit: "minutes",
+        },
+        default: "30",
+        doc: "How long a freed slot is held for the first waiting customer before it passes to the next.",
+    },
+    SettingDef {
         key: "webhook.deduplication_window",
         kind: SettingKind::Integer {
             min: 1,

@@ -27,6 +27,9 @@ pub struct ServerConfig {
     pub metrics_public: bool,
     /// Retell API keys whose signatures webhooks and function calls may carry.
     pub retell_api_keys: Vec<String>,
+    /// The URL Twilio posts inbound text messages to, exactly as entered in its console
+    /// (it signs that URL); `None` takes the request's own, as a proxy forwarded it.
+    pub twilio_webhook_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -36,6 +39,7 @@ impl Default for ServerConfig {
             body_limit: 1024 * 1024,
             metrics_public: true,
             retell_api_keys: Vec::new(),
+            twilio_webhook_url: None,
         }
     }
 }

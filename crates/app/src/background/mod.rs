@@ -8,6 +8,7 @@ mod health;
 mod merger;
 mod scheduler;
 mod signals;
+mod waitlist;
 
 pub use health::{Health, Problem};
 pub use scheduler::SCHEDULE;
@@ -32,6 +33,8 @@ pub struct Loops {
     pub calcom_sync: bool,
     /// Drop caches when an operator raises a cache signal.
     pub cache_signals: bool,
+    /// Pass on held slots that ran out and offer freed slots to waiting customers.
+    pub waitlist: bool,
 }
 
 /// The running loops; [`Running::stop`] ends them.
@@ -58,6 +61,10 @@ pub fn start(app: &App, loops: Loops) -> Running {
     if loops.cache_signals {
         let task = signals::run(app.clone(), stopped.clone());
         tasks.push(("cache-signals", tokio::spawn(task)));
+    }
+    if loops.waitlist {
+        let task = waitlist::run(app.clone(), stopped.clone());
+        tasks.push(("waitlist", tokio::spawn(task)));
     }
     if let Some(retell) = loops.import_calls {
         let task = scheduler::run(app.clone(), retell, stopped.clone());

@@ -346,10 +346,11 @@ fn new_appointment(
         source_ref: actor.origin.clone(),
         calcom_uid: None,
         sync: model.calcom_mapped(service, staff).then_some("pending"),
+        hold_until: None,
     }
 }
 
-fn validate_customer(customer: &Customer) -> Result<()> {
+pub(crate) fn validate_customer(customer: &Customer) -> Result<()> {
     let name = customer.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::Invalid(

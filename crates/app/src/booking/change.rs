@@ -77,6 +77,8 @@ impl App {
                 .await?;
         }
         tx.commit().await?;
+        // The freed slot may be what someone on the waiting list wants.
+        self.waitlist_wakeup.notify_one();
         let after = self.confirm_cancel(&model, after).await;
         tracing::info!(
             company = model.slug(),
@@ -197,6 +199,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.waitlist_wakeup.notify_one();
         tracing::info!(company = model.slug(), appointment_id = id, from = %AppointmentView::from(&before).start, to = %after.start, source = actor.kind, "appointment rescheduled");
         self.confirm_move(&model, &before, after).await
     }

@@ -10,8 +10,9 @@ mod read;
 mod view;
 
 pub use availability::{AvailabilityQuery, MAX_DAYS, SlotView};
-pub(crate) use availability::{engine_for, staff_calendar};
+pub(crate) use availability::{engine_for, service_times, staff_calendar};
 pub(crate) use book::read_back as read_back_row;
+pub(crate) use book::validate_customer;
 pub use book::{BookOutcome, BookRequest, Customer};
 pub use read::{AppointmentQuery, Bound};
 pub use view::AppointmentView;

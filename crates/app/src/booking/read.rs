@@ -66,6 +66,26 @@ impl App {
         Ok(appointments::list(&self.db, &filter).await?)
     }
 
+    /// Slots held for this number by the waiting list, soonest first.
+    pub async fn held_of_phone(
+        &self,
+        model: &crate::CompanyModel,
+        phone: &str,
+    ) -> Result<Vec<appointments::AppointmentRow>> {
+        let filter = ListFilter {
+            company_id: model.id().to_owned(),
+            starts_from: self.now_ms(),
+            starts_to: i64::MAX / 2,
+            status: Some("held".into()),
+            staff_id: None,
+            customer_phone: Some(phone.to_owned()),
+        };
+        let now = self.now_ms();
+        let mut rows = appointments::list(&self.db, &filter).await?;
+        rows.retain(|r| r.hold_until.is_some_and(|until| until > now));
+        Ok(rows)
+    }
+
     pub async fn appointments(
         &self,
         company: &str,

@@ -40,6 +40,9 @@ pub struct AppointmentView {
     /// `pending`, `synced` or `conflict` with Cal.com.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<String>,
+    /// Until when a slot is (or was) held for a waiting customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<String>,
 }
 
 impl From<&AppointmentRow> for AppointmentView {
@@ -67,6 +70,7 @@ impl From<&AppointmentRow> for AppointmentView {
             cancel_reason: row.cancel_reason.clone(),
             calcom_uid: row.calcom_uid.clone(),
             sync: row.sync.clone(),
+            held_until: row.hold_until.map(|ms| format_local(ms, &tz)),
         }
     }
 }

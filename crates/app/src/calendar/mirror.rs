@@ -165,6 +165,7 @@ impl App {
             source_ref: Some(booking.uid.clone()),
             calcom_uid: Some(booking.uid.clone()),
             sync: Some("synced"),
+            hold_until: None,
         };
         let now = self.now_ms();
         let mut tx = self.db.begin_write().await?;

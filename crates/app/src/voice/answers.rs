@@ -56,14 +56,14 @@ pub fn list_services(ctx: &CallContext, args: &Value) -> Value {
 }
 
 /// What a booking-related function needs before it can ask the booking service.
-pub(super) struct Target<'c> {
+pub(crate) struct Target<'c> {
     pub branch: &'c Branch,
     pub service: String,
     pub staff: Option<String>,
 }
 
 /// Branch, service and staff from the arguments, or the question to ask the caller.
-pub(super) fn target<'c>(
+pub(crate) fn target<'c>(
     ctx: &'c CallContext,
     args: &Value,
 ) -> std::result::Result<Target<'c>, Value> {
@@ -321,6 +321,9 @@ pub async fn book(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         return answer_with_slots(app, ctx, &target, Some(&wanted)).await;
     }
     let phone = ctx.customer_phone(args);
+    if let Some(answer) = take_held(app, ctx, &target, &wanted).await? {
+        return Ok(answer);
+    }
     let request = BookRequest {
         branch: Some(target.branch.slug.as_str().to_owned()),
         service: target.service.clone(),
@@ -400,4 +403,50 @@ pub(super) fn rejection_sentence(reason: SlotRejection) -> &'static str {
         }
         SlotRejection::Taken => "Zu dieser Zeit ist leider schon belegt.",
     }
+}
+
+/// Booking the very slot the waiting list holds for the caller takes the hold: the
+/// caller's number and the start must match (and the service, when it was named).
+async fn take_held(
+    app: &App,
+    ctx: &CallContext,
+    target: &Target<'_>,
+    wanted: &super::context::Wanted,
+) -> Result<Option<Value>> {
+    let Some(phone) = ctx.from_number.as_deref() else {
+        return Ok(None);
+    };
+    let start = wanted.start.timestamp().as_millisecond();
+    let held = app.held_of_phone(&ctx.model, phone).await?;
+    let Some(row) = held
+        .iter()
+        .find(|r| r.starts_at == start && r.service_slug == target.service)
+    else {
+        return Ok(None);
+    };
+    let Some(entry_id) = row.source_ref.as_deref() else {
+        return Ok(None);
+    };
+    let actor = crate::Actor::phone(&ctx.call_id);
+    let view = match app.take_held_slot(ctx.model.slug(), entry_id, &actor).await {
+        Ok(view) => view,
+        // The hold ran out a moment ago: book like anyone else.
+        Err(AppError::Conflict(_)) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let today = ctx
+        .reference
+        .to_zoned_datetime(wanted.start.time_zone().clone())
+        .date();
+    let facts = AppointmentFacts {
+        start: wanted.start.clone(),
+        service_name: &view.service_name,
+        staff_name: &view.staff_name,
+        branch_name: None,
+        email: view.customer.email.as_deref(),
+    };
+    let result = phrase::confirm_booking(&facts, today, ctx.address());
+    Ok(Some(
+        json!({ "ok": true, "result": result, "appointment": view }),
+    ))
 }

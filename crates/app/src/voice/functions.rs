@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// The functions, as the agent knows them.
-pub const FUNCTIONS: [&str; 9] = [
+pub const FUNCTIONS: [&str; 10] = [
     "list_services",
     "check_availability",
     "book_appointment",
@@ -24,6 +24,7 @@ pub const FUNCTIONS: [&str; 9] = [
     "reschedule_appointment",
     "get_opening_hours",
     "take_message",
+    "join_waitlist",
     "can_transfer",
 ];
 
@@ -33,11 +34,12 @@ const CLAIM_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
 const CLAIM_ABANDONED_MS: i64 = 120_000;
 
 /// Functions whose second delivery must not act again.
-const CHANGING: [&str; 4] = [
+const CHANGING: [&str; 5] = [
     "book_appointment",
     "cancel_appointment",
     "reschedule_appointment",
     "take_message",
+    "join_waitlist",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +219,7 @@ impl App {
             "get_opening_hours" => super::hours::opening_hours(self, ctx, args).await?,
             "take_message" => super::message::take_message(self, ctx, args).await?,
             "can_transfer" => super::transfer::can_transfer(self, ctx, args).await?,
+            "join_waitlist" => super::waitlist::join_waitlist(self, ctx, args).await?,
             _ => manage::reschedule(self, ctx, args).await?,
         };
         Ok(answer)

@@ -51,9 +51,104 @@ pub async fn find(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
         )));
     };
     let rows = app.upcoming_of_phone(&ctx.model, &phone).await?;
+    let held = app.held_of_phone(&ctx.model, &phone).await?;
     let facts: Vec<AppointmentFacts> = rows.iter().map(|r| facts(r)).collect();
-    let result = phrase::found_appointments(&facts, today(ctx, rows.first()), ctx.address());
-    Ok(json!({ "ok": !rows.is_empty(), "result": result, "appointments": views(&rows) }))
+    let mut result = phrase::found_appointments(&facts, today(ctx, rows.first()), ctx.address());
+    if !held.is_empty() {
+        // A slot held from the waiting list comes first: the caller is probably calling
+        // about it, and it is gone when the hold runs out.
+        let offer = held_sentence(ctx, &held);
+        result = if rows.is_empty() {
+            offer
+        } else {
+            format!("{offer} {result}")
+        };
+    }
+    Ok(json!({
+        "ok": !rows.is_empty() || !held.is_empty(),
+        "result": result,
+        "appointments": views(&rows),
+        "held": views(&held),
+    }))
+}
+
+/// "Für Sie ist ein frei gewordener Termin reserviert: … – noch bis 10:30 Uhr. Möchten
+/// Sie ihn buchen?"
+fn held_sentence(ctx: &CallContext, held: &[AppointmentRow]) -> String {
+    let slots: Vec<String> = held
+        .iter()
+        .map(|row| {
+            let start = start_of(row);
+            let until = row
+                .hold_until
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok());
+            let until = until.map(|t| t.to_zoned_datetime(start.time_zone().clone()).time());
+            format!(
+                "{} {} um {} bei {} – noch bis {}",
+                row.service_name,
+                phrase::spoken_date(start.date(), today(ctx, Some(row))),
+                phrase::spoken_time(start.time()),
+                row.staff_name,
+                until.map(phrase::spoken_time).unwrap_or_default()
+            )
+        })
+        .collect();
+    say(
+        ctx,
+        &format!(
+            "Von der Warteliste ist für Sie ein frei gewordener Termin reserviert: {}. Möchten Sie ihn buchen?",
+            slots.join("; ")
+        ),
+        &format!(
+            "Von der Warteliste ist für dich ein frei gewordener Termin reserviert: {}. Möchtest du ihn buchen?",
+            slots.join("; ")
+        ),
+    )
+}
+
+/// The caller's held slot that `args` point at (by id or by its time), if any.
+async fn held_meant(app: &App, ctx: &CallContext, args: &Value) -> Result<Option<AppointmentRow>> {
+    let Some(phone) = ctx.from_number.clone() else {
+        return Ok(None);
+    };
+    let held = app.held_of_phone(&ctx.model, &phone).await?;
+    if let Some(id) = arg(args, "appointment_id") {
+        return Ok(held.into_iter().find(|r| r.id == id));
+    }
+    let Some(said) = arg(args, "when") else {
+        return Ok(None);
+    };
+    Ok(held.into_iter().find(|row| {
+        ctx.branch(Some(&row.branch_slug))
+            .and_then(|b| ctx.wanted(said, b))
+            .is_some_and(|w| {
+                let from = w.start.timestamp().as_millisecond();
+                let to = w
+                    .end
+                    .map_or(from + 60_000, |e| e.timestamp().as_millisecond());
+                (from..to.max(from + 60_000)).contains(&row.starts_at)
+            })
+    }))
+}
+
+/// Declines a held slot the caller does not want; it passes to the next waiting customer.
+async fn decline_held(app: &App, ctx: &CallContext, row: &AppointmentRow) -> Result<Value> {
+    let Some(entry_id) = row.source_ref.as_deref() else {
+        return Ok(refusal("Diesen Termin finde ich leider nicht."));
+    };
+    let actor = crate::Actor::phone(&ctx.call_id);
+    if let Err(error) = app
+        .decline_held_slot(ctx.model.slug(), entry_id, &actor)
+        .await
+    {
+        return caller_should_hear(ctx, error);
+    }
+    Ok(json!({
+        "ok": true,
+        "result": say(ctx,
+            "Alles klar, dann geben wir den reservierten Termin weiter. Ihr Platz auf der Warteliste ist damit erledigt.",
+            "Alles klar, dann geben wir den reservierten Termin weiter. Dein Platz auf der Warteliste ist damit erledigt."),
+    }))
 }
 
 /// The polite answer when the company does not cancel or move by phone.
@@ -135,6 +230,10 @@ async fn pick(
 }
 
 pub async fn cancel(app: &App, ctx: &CallContext, args: &Value) -> Result<Value> {
+    // Letting a held slot go is no cancellation: it is allowed whatever the setting.
+    if let Some(held) = held_meant(app, ctx, args).await? {
+        return decline_held(app, ctx, &held).await;
+    }
     if let Some(answer) = switched_off(app, ctx).await? {
         return Ok(answer);
     }

@@ -16,6 +16,7 @@ mod outcome;
 pub mod signature;
 mod tools;
 mod transfer;
+mod waitlist;
 mod webhook;
 
 pub use calls::CallView;

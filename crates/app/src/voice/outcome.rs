@@ -12,6 +12,8 @@ pub enum Outcome {
     Booked,
     Moved,
     Cancelled,
+    /// The caller joined the waiting list.
+    Waitlist,
     Message,
     Transferred,
     Information,
@@ -24,6 +26,7 @@ impl Outcome {
             Outcome::Booked => "booked",
             Outcome::Moved => "moved",
             Outcome::Cancelled => "cancelled",
+            Outcome::Waitlist => "waitlist",
             Outcome::Message => "message",
             Outcome::Transferred => "transferred",
             Outcome::Information => "information",
@@ -54,9 +57,17 @@ pub fn classify(
         Outcome::Moved
     } else if did("cancel_appointment") {
         Outcome::Cancelled
+    } else if functions
+        .iter()
+        .any(|f| f.name == "join_waitlist" && f.ok == 1 && f.answer.contains("waitlist_entry"))
+    {
+        Outcome::Waitlist
     } else if did("take_message") {
         Outcome::Message
-    } else if disconnection_reason == Some("call_transfer") {
+    } else if matches!(
+        disconnection_reason,
+        Some("call_transfer" | "transfer_bridged")
+    ) {
         Outcome::Transferred
     } else if call_successful == Some(true)
         || functions
@@ -86,6 +97,17 @@ mod tests {
             duration_ms: 1,
             created_at: 0,
         }
+    }
+
+    #[test]
+    fn joining_the_waiting_list_is_its_own_outcome() {
+        let mut joined = answered("join_waitlist", true);
+        joined.answer = r#"{"ok":true,"waitlist_entry":{"id":"w1"}}"#.into();
+        let asked = [answered("check_availability", true), joined.clone()];
+        assert_eq!(classify(&asked, None, None), Outcome::Waitlist);
+        // A booking made after all outranks it.
+        let booked = [joined, answered("book_appointment", true)];
+        assert_eq!(classify(&booked, None, None), Outcome::Booked);
     }
 
     #[test]

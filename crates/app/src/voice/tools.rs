@@ -71,6 +71,17 @@ fn specs() -> Vec<(&'static str, &'static str, Value, Vec<&'static str>)> {
             vec!["name", "concern"],
         ),
         (
+            "join_waitlist",
+            "Setzt den Anrufer auf die Warteliste, wenn für seinen Wunsch nichts frei ist. Wird etwas frei, halten wir ihm den Termin und schicken eine SMS.",
+            json!({ "service": text("Die gewünschte Leistung."),
+                    "when": text("Der Zeitraum, wie der Anrufer ihn sagt, z. B. 'nächste Woche vormittags'."),
+                    "name": text("Name des Anrufers."),
+                    "staff": text("Mitarbeiter, falls gewünscht."),
+                    "phone": text("Handynummer für die SMS, nur wenn sie von der Anrufernummer abweicht (E.164)."),
+                    "branch": text("Standort, falls genannt.") }),
+            vec!["service", "when", "name"],
+        ),
+        (
             "can_transfer",
             "Ob der Anrufer jetzt mit einer Person verbunden werden kann (Standort geöffnet und Nummer hinterlegt), und die Nummer.",
             json!({ "branch": text("Standort, falls genannt."), "reason": text("Warum der Anrufer jemanden sprechen möchte.") }),
@@ -115,6 +126,7 @@ pub fn tool_definitions(public_url: &str) -> Vec<Value> {
                     | "cancel_appointment"
                     | "reschedule_appointment"
                     | "take_message"
+                    | "join_waitlist"
             );
             json!({
                 "type": "custom",

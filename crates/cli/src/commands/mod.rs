@@ -17,6 +17,7 @@ pub mod simulate;
 mod staff;
 mod tenant;
 mod token;
+mod waitlist;
 
 use crate::cli::{Cli, Command, Global};
 use crate::config::{self as file_config, DEFAULT_DATABASE_URL};
@@ -82,6 +83,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::System(command) => staff::system(&global, command).await,
         Command::Horizon(crate::cli::HorizonCommand::Status) => jobs::worker_status(&global).await,
         Command::Messages(command) => messages::run(&global, command).await,
+        Command::Waitlist(command) => waitlist::run(&global, command).await,
     }
 }
 

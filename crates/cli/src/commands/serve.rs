@@ -31,6 +31,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let mut config = ServerConfig {
         operator_token: file_config::operator_token(&file),
         retell_api_keys: file_config::retell(&file).api_key.into_iter().collect(),
+        twilio_webhook_url: file_config::twilio_webhook_url(&file),
         ..ServerConfig::default()
     };
     if let Some(limit) = file.body_limit_bytes {
@@ -79,6 +80,7 @@ pub async fn serve(
             worker: options.worker.then(askpro_worker::WorkerConfig::default),
             calcom_sync: true,
             cache_signals: true,
+            waitlist: true,
         },
     );
     let (signalled, mut signal) = tokio::sync::watch::channel(false);

@@ -19,3 +19,4 @@ mod slack;
 mod sms;
 mod smtp;
 mod tenancy;
+mod waitlist;

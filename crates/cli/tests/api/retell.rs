@@ -29,15 +29,15 @@ crate::on_both_databases!(
     a_transfer_is_offered_only_while_open_and_with_a_number,
 );
 
-const MITTE: &str = "+493012345678";
-const CALLER: &str = "+4915112345678";
+pub(crate) const MITTE: &str = "+493012345678";
+pub(crate) const CALLER: &str = "+4915112345678";
 
-fn now_call_ms() -> i64 {
+pub(crate) fn now_call_ms() -> i64 {
     NOW.parse::<jiff::Timestamp>().unwrap().as_millisecond()
 }
 
 /// The call object as Retell sends it with function calls and webhooks.
-fn call(call_id: &str, to: &str, start_ms: i64) -> Value {
+pub(crate) fn call(call_id: &str, to: &str, start_ms: i64) -> Value {
     json!({
         "call_type": "phone_call", "call_id": call_id, "agent_id": "agent_unknown",
         "agent_version": 1, "call_status": "ongoing", "direction": "inbound",
@@ -82,7 +82,7 @@ async fn deliver(t: &TestApp, event: &Value) -> u16 {
 }
 
 /// Calls function `name` as Retell does; returns the answer.
-async fn function(t: &TestApp, name: &str, args: Value, call: &Value) -> Value {
+pub(crate) async fn function(t: &TestApp, name: &str, args: Value, call: &Value) -> Value {
     let body = json!({ "name": name, "args": args, "call": call }).to_string();
     let (status, text) = post_signed(
         t,

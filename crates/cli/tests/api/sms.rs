@@ -19,8 +19,8 @@ use std::time::Duration;
 crate::on_both_databases!(a_booking_texts_its_customer_through_twilio);
 
 #[derive(Clone, Default)]
-struct FakeTwilio {
-    received: Arc<Mutex<Vec<HashMap<String, String>>>>,
+pub(crate) struct FakeTwilio {
+    pub(crate) received: Arc<Mutex<Vec<HashMap<String, String>>>>,
     throttle_next: Arc<Mutex<bool>>,
 }
 
@@ -64,7 +64,7 @@ async fn create_message(
         .into_response()
 }
 
-async fn start_fake() -> (String, FakeTwilio) {
+pub(crate) async fn start_fake() -> (String, FakeTwilio) {
     let fake = FakeTwilio::default();
     let app = Router::new()
         .route(

@@ -137,7 +137,7 @@ async fn the_prompt_is_shown_as_a_difference_then_pushed_with_the_tools() {
             "{prompt}"
         );
         let tools = state.llms[0]["general_tools"].as_array().unwrap();
-        assert_eq!(tools.len(), 9);
+        assert_eq!(tools.len(), 10);
         assert_eq!(
             tools[2]["url"],
             format!("{}/retell/functions/book_appointment", t.base)
@@ -210,7 +210,9 @@ async fn voice_and_call_limits_are_pushed_to_the_agent() {
     assert_eq!(
         first_patch,
         json!({ "voice_speed": 0.9, "responsiveness": 0.8, "max_call_duration_ms": 300_000,
-                "end_call_after_silence_ms": 30_000, "webhook_url": t.url("/webhooks/retell") })
+                "end_call_after_silence_ms": 30_000, "webhook_url": t.url("/webhooks/retell"),
+                "webhook_events": ["call_started", "call_ended", "call_analyzed", "transfer_started",
+                                   "transfer_bridged", "transfer_cancelled", "transfer_ended"] })
     );
     assert_eq!(publishes, 1);
     let wrong = askpro(

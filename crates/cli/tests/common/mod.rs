@@ -175,6 +175,17 @@ impl TestApp {
         Some(TestApp::serve(app, db, backend).await)
     }
 
+    /// The same with Twilio at `twilio_base` (account `AC123`, token `secret`, sender
+    /// `+4930111`) for the server, its loops and `app`.
+    pub async fn spawn_with_sms(backend: Backend, twilio_base: &str) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let twilio =
+            askpro_connectors::twilio::Twilio::new(twilio_base, "AC123", "secret", "+4930111")
+                .expect("Twilio client");
+        let app = App::with_clock(db.connect().await, frozen_clock()).with_sms(Some(twilio));
+        Some(TestApp::serve(app, db, backend).await)
+    }
+
     /// The same with a requests' and a background pool of these sizes, as `serve` has.
     pub async fn spawn_with_pools(
         backend: Backend,
@@ -205,11 +216,13 @@ impl TestApp {
             body_limit: 64 * 1024,
             metrics_public: true,
             retell_api_keys: vec![RETELL_KEY.into()],
+            twilio_webhook_url: None,
         };
         let loops = askpro_app::background::start(
             &app,
             askpro_app::background::Loops {
                 merger: true,
+                waitlist: true,
                 ..Default::default()
             },
         );

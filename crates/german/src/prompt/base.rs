@@ -226,6 +226,7 @@ fn functions(ctx: &Ctx) -> Section {
          und, falls genannt, wann ein Rückruf passt, auf. Versprich keinen Rückruf zu einer \
          bestimmten Zeit, den die Antwort nicht nennt."
             .to_owned(),
+        waitlist_rule(ctx),
         "Übergib Zeitangaben so, wie der Anrufer sie gesagt hat, zum Beispiel „nächsten \
          Dienstag um Viertel drei“ oder „Sonnabend vormittags“. Rechne sie nicht selbst in \
          ein Datum um – das System löst sie auf. Wählt der Anrufer eine Zeit, die \
@@ -276,6 +277,24 @@ fn functions(ctx: &Ctx) -> Section {
 
 /// The cancel and move functions are named only when the backend accepts them;
 /// otherwise the model would try them and read out a refusal mid-conversation.
+/// The waiting list: offered when nothing fits; a held slot is found, taken or let go.
+fn waitlist_rule(ctx: &Ctx) -> String {
+    let let_go = if ctx.cancellation_enabled {
+        "will er ihn nicht, gib ihn mit `cancel_appointment` frei."
+    } else {
+        "will er ihn nicht, ist nichts weiter zu tun: Die Reservierung läuft ab, und der \
+         Termin geht an den Nächsten auf der Liste."
+    };
+    format!(
+        "Ist für den Wunsch des Anrufers nichts frei, biete ihm die Warteliste an: Mit \
+         `join_waitlist` übergibst du Leistung, Zeitraum (so wie er ihn sagt, etwa „nächste \
+         Woche vormittags“) und Namen. Sagt der Anrufer, er habe eine SMS zu einem frei \
+         gewordenen Termin bekommen, rufe `find_appointments` auf: Ein für ihn reservierter \
+         Termin steht dort zuerst. Will er ihn, buche ihn mit `book_appointment` zu genau \
+         dieser Zeit; {let_go}"
+    )
+}
+
 fn changes_rule(ctx: &Ctx) -> String {
     if ctx.cancellation_enabled {
         "Termine sagst du mit `cancel_appointment` ab und verschiebst sie mit \

@@ -9,6 +9,8 @@ mod health;
 mod messages;
 mod retell;
 mod success;
+mod twilio;
+mod waitlist;
 
 use crate::error::ApiError;
 use crate::{ServerState, metrics};
@@ -51,10 +53,27 @@ pub fn router(state: ServerState) -> Router {
             &format!("{company}/messages/{{id}}/done"),
             post(messages::done),
         )
+        .route(
+            &format!("{company}/waitlist"),
+            get(waitlist::list).post(waitlist::join),
+        )
+        .route(
+            &format!("{company}/waitlist/{{id}}"),
+            axum::routing::delete(waitlist::remove),
+        )
+        .route(
+            &format!("{company}/waitlist/{{id}}/take"),
+            post(waitlist::take),
+        )
+        .route(
+            &format!("{company}/waitlist/{{id}}/decline"),
+            post(waitlist::decline),
+        )
         .route(&format!("{company}/calls"), get(calls::list))
         .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))
         .route("/webhooks/retell", post(retell::webhook))
         .route("/webhooks/calcom/{company}", post(calcom::webhook))
+        .route("/webhooks/twilio/sms", post(twilio::sms))
         .route("/retell/functions", post(retell::function))
         .route("/retell/functions/{name}", post(retell::function_named))
         .fallback(unknown_route)
