@@ -1030,7 +1030,10 @@ async fn a_transfer_is_offered_only_while_open_and_with_a_number(backend: Backen
     assert_eq!(open["result"], "Einen Moment, ich verbinde Sie.");
     let schwabing = function(&t, "can_transfer", json!({ "branch": "Schwabing" }), &c).await;
     assert_eq!(schwabing["ok"], false, "{schwabing}");
-    assert_eq!(schwabing["reason"], "no_transfer_number");
+    assert_eq!(
+        schwabing["reason"], "closed",
+        "Schwabing has a number but is closed on Mondays"
+    );
     assert!(
         schwabing["result"].as_str().unwrap().contains("Nachricht"),
         "{schwabing}"

@@ -137,7 +137,9 @@ async fn the_prompt_is_shown_as_a_difference_then_pushed_with_the_tools() {
             "{prompt}"
         );
         let tools = state.llms[0]["general_tools"].as_array().unwrap();
-        assert_eq!(tools.len(), 10);
+        // Ten functions and Retell's transfer tool for Schwabing, the branch with a number.
+        assert_eq!(tools.len(), 11);
+        assert_eq!(tools[10]["name"], "transfer_to_schwabing");
         assert_eq!(
             tools[2]["url"],
             format!("{}/retell/functions/book_appointment", t.base)

@@ -91,6 +91,33 @@ impl Server {
         simulate_at(&self.shift, &args).await
     }
 
+    /// The company's open messages for the team, over the API.
+    async fn messages(&self) -> Vec<Value> {
+        self.company_list("messages", "messages").await
+    }
+
+    /// A list the company API answers at `path` under `key`.
+    async fn company_list(&self, path: &str, key: &str) -> Vec<Value> {
+        let response = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/companies/salon-sonnenschein/{path}",
+                self.url()
+            ))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .expect("GET a company list");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("JSON");
+        body[key].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The company's waiting list with `status` (`active`, `held`, …), over the API.
+    async fn waitlist(&self, status: &str) -> Vec<Value> {
+        self.company_list(&format!("waitlist?status={status}"), "entries")
+            .await
+    }
+
     /// The company's appointments from the day before the server's start to four
     /// months after, over the API.
     async fn appointments(&self) -> Vec<Value> {
@@ -414,18 +441,74 @@ async fn the_example_call_leaves_a_message_for_the_team() {
         dialogue.contains("Sie werden morgen zwischen 8 und 12 Uhr zurückgerufen."),
         "{dialogue}"
     );
-    let response = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/companies/salon-sonnenschein/messages",
-            server.url()
-        ))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .expect("GET messages");
-    let body: Value = response.json().await.expect("JSON");
-    let messages = body["messages"].as_array().cloned().unwrap_or_default();
-    assert_eq!(messages.len(), 1, "{body}");
+    let messages = server.messages().await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!(messages[0]["name"], "Eva Schmidt");
     assert_eq!(messages[0]["phone"], "+4915112345678");
+}
+
+#[tokio::test]
+async fn the_example_calls_turn_a_cancellation_into_a_held_slot_for_the_waiting_list() {
+    let server = Server::start().await;
+    for script in ["termin-buchen.toml", "warteliste-eintragen.toml"] {
+        let played = server.simulate(script, &[]).await;
+        assert!(played.status.success(), "{script}: {}", stderr(&played));
+    }
+    let joined = stdout(&server.simulate("warteliste-eintragen.toml", &[]).await);
+    assert!(
+        joined.contains("Agent: Sie stehen für Damenhaarschnitt nächsten Dienstag um 10 Uhr schon auf unserer Warteliste."),
+        "played twice, one entry: {joined}"
+    );
+    assert_eq!(server.waitlist("active").await.len(), 1);
+    // Eva cancels: the server's sweep holds her slot for Bert at once.
+    let cancelled = server.simulate("termin-absagen.toml", &[]).await;
+    assert!(cancelled.status.success(), "{}", stderr(&cancelled));
+    let mut held = Vec::new();
+    for _ in 0..100 {
+        held = server.waitlist("held").await;
+        if !held.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(held.len(), 1, "the slot is held for Bert");
+    assert_eq!(held[0]["customer"]["name"], "Bert Brandt");
+    let taken = server.simulate("warteliste-zusage.toml", &[]).await;
+    assert!(taken.status.success(), "{}", stderr(&taken));
+    let dialogue = stdout(&taken);
+    assert!(
+        dialogue.contains("Agent: Von der Warteliste ist für Sie ein frei gewordener Termin reserviert: Damenhaarschnitt morgen um 10 Uhr bei Anna Müller"),
+        "{dialogue}"
+    );
+    assert!(
+        dialogue.contains("Agent: Ich bestätige Ihren Termin morgen, Dienstag, den 1. Dezember, um 10 Uhr bei Anna"),
+        "{dialogue}"
+    );
+    assert_eq!(server.waitlist("booked").await.len(), 1);
+    let appointments = server.appointments().await;
+    let bert: Vec<&Value> = appointments
+        .iter()
+        .filter(|a| a["customer"]["name"] == "Bert Brandt")
+        .collect();
+    assert_eq!(bert.len(), 1, "{appointments:?}");
+    assert_eq!(bert[0]["status"], "booked");
+}
+
+#[tokio::test]
+async fn the_example_call_asks_for_a_person_while_closed_and_leaves_a_message() {
+    let server = Server::start().await;
+    let played = server.simulate("weiterleitung-geschlossen.toml", &[]).await;
+    assert!(played.status.success(), "{}", stderr(&played));
+    let dialogue = stdout(&played);
+    // Monday: Schwabing has a transfer number but is closed all day.
+    assert!(dialogue.contains("  → can_transfer {"), "{dialogue}");
+    assert!(!dialogue.contains("ich verbinde Sie"), "{dialogue}");
+    assert!(
+        dialogue.contains("Sie werden morgen zwischen 12 und 18 Uhr zurückgerufen."),
+        "{dialogue}"
+    );
+    let messages = server.messages().await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["name"], "Carla Conrad");
+    assert_eq!(messages[0]["branch"], "schwabing");
 }
