@@ -55,6 +55,12 @@ impl App {
         if before.status == "cancelled" {
             return Ok(AppointmentView::from(&before));
         }
+        if before.status == "held" {
+            return Err(AppError::Conflict(format!(
+                "appointment `{id}` is a slot held for waiting-list entry `{}`: let it go with `askpro waitlist remove` or POST …/waitlist/{{id}}/decline",
+                before.source_ref.as_deref().unwrap_or("?")
+            )));
+        }
         if before.status != "booked" {
             return Err(AppError::Conflict(format!(
                 "appointment `{id}` is {} and can no longer be cancelled",

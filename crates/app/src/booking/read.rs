@@ -38,7 +38,16 @@ pub struct AppointmentQuery {
     pub staff: Option<String>,
 }
 
-const STATUSES: [&str; 4] = ["booked", "cancelled", "completed", "no_show"];
+/// `held`: a slot the waiting list holds for someone; `released`: a hold that ended
+/// without a booking.
+const STATUSES: [&str; 6] = [
+    "booked",
+    "cancelled",
+    "completed",
+    "no_show",
+    "held",
+    "released",
+];
 const DAY_MS: i64 = 86_400_000;
 
 impl App {

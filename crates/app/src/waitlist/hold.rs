@@ -157,7 +157,7 @@ impl App {
                 .await?;
             return Ok(false);
         };
-        let hold_until = now + self.hold_minutes(model).await? * 60_000;
+        let hold_until = self.hold_until(model, slot.starts_at, now).await?;
         let to = HoldCustomer {
             entry_id: &next.id,
             name: &next.customer_name,
@@ -208,6 +208,12 @@ impl App {
         record_by_system(&mut tx, model, &entry.id, "lapse", now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Until when a slot starting at `starts_at` is held from `now`: the company's hold
+    /// time, but never past the slot's start.
+    async fn hold_until(&self, model: &CompanyModel, starts_at: i64, now: i64) -> Result<i64> {
+        Ok((now + self.hold_minutes(model).await? * 60_000).min(starts_at))
     }
 
     pub(crate) async fn hold_minutes(&self, model: &CompanyModel) -> Result<i64> {
@@ -272,7 +278,7 @@ impl App {
             return Ok(false);
         };
         let now = self.now_ms();
-        let hold_until = now + self.hold_minutes(model).await? * 60_000;
+        let hold_until = self.hold_until(model, slot.start_ms, now).await?;
         let new = NewAppointment {
             id: new_id(),
             company_id: model.id().to_owned(),
@@ -516,4 +522,38 @@ fn in_daily(daily: Option<(i64, i64)>, start_ms: i64, tz: &TimeZone) -> bool {
         .to_zoned_datetime(tz.clone());
     let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
     (from..until).contains(&minute)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(local: &str) -> i64 {
+        local
+            .parse::<jiff::ZonedDateTime>()
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap()
+    }
+
+    #[test]
+    fn a_part_of_the_day_is_read_in_the_branchs_zone() {
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        let mornings = Some((8 * 60, 12 * 60));
+        let nine = at("2026-12-01T09:00:00+01:00[Europe/Berlin]");
+        let noon = at("2026-12-01T12:00:00+01:00[Europe/Berlin]");
+        let summer_eleven = at("2026-07-01T11:45:00+02:00[Europe/Berlin]");
+        assert!(in_daily(mornings, nine, &berlin));
+        assert!(!in_daily(mornings, noon, &berlin), "the end is exclusive");
+        assert!(
+            in_daily(mornings, summer_eleven, &berlin),
+            "local time in summer too"
+        );
+        assert!(in_daily(None, noon, &berlin), "no part of the day: all day");
+        // 9:00 in Berlin is 8:00 UTC: in UTC's mornings, but not before 8:30.
+        assert!(!in_daily(
+            Some((8 * 60 + 30, 12 * 60)),
+            nine,
+            &TimeZone::UTC
+        ));
+    }
 }

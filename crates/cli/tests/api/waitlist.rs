@@ -158,6 +158,23 @@ async fn a_freed_slot_is_held_passed_on_and_taken_by_sms(backend: Backend) {
             Some("Alma Adler")
         )
     );
+    // A held slot is let go through the waiting list, not cancelled like a booking.
+    let (code, refused) = t
+        .post(&format!("/appointments/{slot_id}/cancel"), json!({}))
+        .await;
+    assert_eq!(code, 409, "{refused}");
+    assert!(
+        refused.to_string().contains("waiting-list entry"),
+        "{refused}"
+    );
+    let (_, listed) = t
+        .get("/appointments?from=2026-12-01&to=2026-12-01&status=held")
+        .await;
+    assert_eq!(
+        listed["appointments"][0]["id"],
+        slot_id.as_str(),
+        "{listed}"
+    );
     // Held is taken: nobody else books it, and it is not offered.
     let (code, refused) = t.book("anna", ANNA_FIRST).await;
     assert_eq!(code, 409, "{refused}");

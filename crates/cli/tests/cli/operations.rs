@@ -987,3 +987,126 @@ async fn the_prompt_carries_the_transfer_tool_of_a_branch_with_a_number() {
         "{prompt}"
     );
 }
+
+/// `askpro waitlist add|list|sweep|take|remove`: the team manages the waiting list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_waiting_list_is_managed_from_the_cli() {
+    let Some(s) = Stage::new(Backend::Sqlite).await else {
+        return;
+    };
+    let (code, eva) = s.t.book("anna", "2026-12-01T09:00:00+01:00").await;
+    assert_eq!(code, 201, "{eva}");
+    let added = s
+        .askpro(&[
+            "waitlist",
+            "add",
+            "--company-id",
+            COMPANY,
+            "--service",
+            "damenhaarschnitt",
+            "--branch",
+            "mitte",
+            "--staff",
+            "anna",
+            "--when",
+            "Dienstag um 9 Uhr",
+            "--name",
+            "Alma Adler",
+            "--phone",
+            "+4915100000001",
+        ])
+        .await;
+    let text = stdout(&added);
+    assert!(
+        text.starts_with("Alma Adler waits for Damenhaarschnitt Dienstag um 9 Uhr (entry "),
+        "{text} {}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let waiting = json_of(
+        &s.askpro(&["--json", "waitlist", "list", "--company-id", COMPANY])
+            .await,
+    );
+    assert_eq!(waiting[0]["status"], "waiting", "{waiting}");
+    assert_eq!(waiting[0]["from"], "2026-12-01T09:00:00+01:00");
+    let id = waiting[0]["id"].as_str().unwrap().to_owned();
+    // Eva cancels; a sweep (the server's, or this one) holds her slot for Alma.
+    let eva_id = eva["id"].as_str().unwrap();
+    assert_eq!(
+        s.t.post(&format!("/appointments/{eva_id}/cancel"), json!({}))
+            .await
+            .0,
+        200
+    );
+    let swept = s.askpro(&["waitlist", "sweep"]).await;
+    assert!(stdout(&swept).contains("slots held"), "{}", stdout(&swept));
+    let held = json_of(
+        &s.askpro(&[
+            "--json",
+            "waitlist",
+            "list",
+            "--company-id",
+            COMPANY,
+            "--status",
+            "held",
+        ])
+        .await,
+    );
+    assert_eq!(held[0]["id"], id.as_str(), "{held}");
+    let table = stdout(
+        &s.askpro(&["waitlist", "list", "--company-id", COMPANY])
+            .await,
+    );
+    assert!(
+        table.contains("HELD UNTIL") && table.contains("Alma Adler") && table.contains("held"),
+        "{table}"
+    );
+    let taken = stdout(
+        &s.askpro(&["waitlist", "take", &id, "--company-id", COMPANY])
+            .await,
+    );
+    assert!(
+        taken.starts_with(
+            "booked Damenhaarschnitt for Alma Adler at 2026-12-01T09:00:00+01:00 with Anna Müller"
+        ),
+        "{taken}"
+    );
+    let booked = json_of(
+        &s.askpro(&[
+            "--json",
+            "waitlist",
+            "list",
+            "--company-id",
+            COMPANY,
+            "--status",
+            "booked",
+        ])
+        .await,
+    );
+    assert_eq!(booked.as_array().unwrap().len(), 1, "{booked}");
+    // Mistakes are named.
+    let unknown = s
+        .askpro(&["waitlist", "remove", "nope", "--company-id", COMPANY])
+        .await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown waiting-list entry `nope`"));
+    let done = s
+        .askpro(&["waitlist", "remove", &id, "--company-id", COMPANY])
+        .await;
+    assert_eq!(
+        done.status.code(),
+        Some(1),
+        "a booked entry is no longer on the list"
+    );
+    let bad = s
+        .askpro(&[
+            "waitlist",
+            "list",
+            "--company-id",
+            COMPANY,
+            "--status",
+            "soon",
+        ])
+        .await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("`status`: `soon`"));
+}
