@@ -183,6 +183,7 @@ pub fn registry(app: &App) -> Registry {
         .with(SMS_BOOKED, TextMessage { app: app.clone() })
         .with(SMS_REMINDER, TextMessage { app: app.clone() })
         .with(ALERT, SlackAlert { app: app.clone() })
+        .with(crate::voice::TEAM_SMS, PreparedText { app: app.clone() })
         .with(
             crate::waitlist::HOLD_SMS,
             crate::waitlist::HoldText { app: app.clone() },
@@ -576,11 +577,6 @@ impl TextMessage {
         let Some(to) = row.customer_phone.clone() else {
             return Ok(());
         };
-        let Some(twilio) = &self.app.sms else {
-            return Err(JobError::Permanent(
-                "SMS are switched on but Twilio is not configured (ASKPRO_TWILIO_*)".into(),
-            ));
-        };
         let model = self
             .app
             .company(&row.company_slug)
@@ -588,27 +584,81 @@ impl TextMessage {
             .map_err(|e| JobError::Retryable(e.to_string()))?;
         let company = &model.tenant().company;
         let text = sms_text(&job.kind, &row, &company.name, company.formality);
-        let receipt = twilio.send(&to, &text).await.map_err(|e| match e {
-            SmsError::Retryable {
-                message,
-                retry_after,
-            } => JobError::retryable(message, retry_after),
-            SmsError::Permanent(message) => JobError::Permanent(message),
-        })?;
-        let record = sms::Sms {
-            id: new_id(),
-            job_id: job.id.clone(),
-            company_id: company_id.to_owned(),
-            kind: job.kind.clone(),
-            to_number: to,
-            body: text,
-            provider: "twilio".into(),
-            provider_id: receipt.sid,
-            status: receipt.status,
-            created_at: self.app.now_ms(),
-        };
-        sms::record(&self.app.db, &record).await.map_err(retry)?;
+        send_text(&self.app, job, company_id, to, text).await?;
         tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, kind = %job.kind, "text message sent");
+        Ok(())
+    }
+}
+
+/// Sends `body` to `to` through Twilio for `job` and keeps it in the SMS log.
+pub(crate) async fn send_text(
+    app: &App,
+    job: &Job,
+    company_id: &str,
+    to: String,
+    body: String,
+) -> Result<(), JobError> {
+    let Some(twilio) = &app.sms else {
+        return Err(JobError::Permanent(
+            "SMS are switched on but Twilio is not configured (ASKPRO_TWILIO_*)".into(),
+        ));
+    };
+    let receipt = twilio.send(&to, &body).await.map_err(|e| match e {
+        SmsError::Retryable {
+            message,
+            retry_after,
+        } => JobError::retryable(message, retry_after),
+        SmsError::Permanent(message) => JobError::Permanent(message),
+    })?;
+    let record = sms::Sms {
+        id: new_id(),
+        job_id: job.id.clone(),
+        company_id: company_id.to_owned(),
+        kind: job.kind.clone(),
+        to_number: to,
+        body,
+        provider: "twilio".into(),
+        provider_id: receipt.sid,
+        status: receipt.status,
+        created_at: app.now_ms(),
+    };
+    sms::record(&app.db, &record)
+        .await
+        .map_err(|e| JobError::Retryable(e.to_string()))?;
+    Ok(())
+}
+
+/// Sends a text written when it was queued (`to`, `body` in the payload), once.
+struct PreparedText {
+    app: App,
+}
+
+impl Handler for PreparedText {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(self.send(job))
+    }
+}
+
+impl PreparedText {
+    async fn send(&self, job: &Job) -> Result<(), JobError> {
+        let retry = |e: StoreError| JobError::Retryable(e.to_string());
+        let payload: serde_json::Value = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Permanent(format!("payload is not JSON: {e}")))?;
+        let field = |name: &str| {
+            payload[name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| JobError::Permanent(format!("payload lacks `{name}`")))
+        };
+        let (company_id, to, body) = (field("company_id")?, field("to")?, field("body")?);
+        if sms::exists_for_job(&self.app.db, &job.id)
+            .await
+            .map_err(retry)?
+        {
+            return Ok(());
+        }
+        send_text(&self.app, job, &company_id, to, body).await?;
+        tracing::info!(job_id = %job.id, kind = %job.kind, "text message sent");
         Ok(())
     }
 }

@@ -67,6 +67,7 @@ struct BranchRow {
     hours: String,
     transfer_number: Option<String>,
     email: Option<String>,
+    sms_number: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -161,7 +162,7 @@ pub async fn list(db: &crate::Db) -> Result<Vec<CompanySummary>, StoreError> {
 /// Loads the active tenant of a company by id.
 pub async fn load(db: &crate::Db, company_id: &str) -> Result<StoredTenant, StoreError> {
     let company_sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE id = $1");
-    let branch_sql = "SELECT id, slug, name, timezone, phone, address, holidays, closed, hours, transfer_number, email FROM branches WHERE company_id = $1 AND active = 1 ORDER BY position";
+    let branch_sql = "SELECT id, slug, name, timezone, phone, address, holidays, closed, hours, transfer_number, email, sms_number FROM branches WHERE company_id = $1 AND active = 1 ORDER BY position";
     let service_sql = "SELECT id, slug, name, duration_min, buffer_before_min, buffer_after_min, aliases, price_cents, calcom_event_type_id FROM services WHERE company_id = $1 AND active = 1 ORDER BY position";
     let staff_sql = "SELECT id, slug, name, calcom_username, hours FROM staff WHERE company_id = $1 AND active = 1 ORDER BY position";
     let staff_branch_sql = "SELECT l.staff_id, b.slug FROM staff_branches l JOIN branches b ON b.id = l.branch_id WHERE b.company_id = $1 AND b.active = 1 ORDER BY b.slug";
@@ -310,6 +311,7 @@ fn branch_from_row(row: BranchRow) -> Result<Branch, StoreError> {
         address: row.address,
         transfer_number: row.transfer_number,
         email: row.email,
+        sms_number: row.sms_number,
     })
 }
 
@@ -438,11 +440,11 @@ async fn upsert_branch(
     b: &Branch,
     position: usize,
 ) -> Result<String, StoreError> {
-    let sql = "INSERT INTO branches (id, company_id, slug, name, timezone, phone, address, holidays, closed, hours, position, active, transfer_number, email) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13) \
+    let sql = "INSERT INTO branches (id, company_id, slug, name, timezone, phone, address, holidays, closed, hours, position, active, transfer_number, email, sms_number) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14) \
         ON CONFLICT (company_id, slug) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, phone = excluded.phone, \
         address = excluded.address, holidays = excluded.holidays, closed = excluded.closed, hours = excluded.hours, \
-        position = excluded.position, active = 1, transfer_number = excluded.transfer_number, email = excluded.email RETURNING id";
+        position = excluded.position, active = 1, transfer_number = excluded.transfer_number, email = excluded.email, sms_number = excluded.sms_number RETURNING id";
     Ok(on_tx!(tx, |conn| sqlx::query_scalar::<_, String>(sql)
         .bind(new_id())
         .bind(company_id)
@@ -457,6 +459,7 @@ async fn upsert_branch(
         .bind(position as i64)
         .bind(&b.transfer_number)
         .bind(&b.email)
+        .bind(&b.sms_number)
         .fetch_one(conn)
         .await)?)
 }

@@ -17,6 +17,11 @@ use serde_json::{Value, json};
 
 /// The mail to the team (sent by the prepared-mail handler, like a report).
 pub const TEAM_MESSAGE: &str = "email.team_message";
+/// The text to the branch's team mobile (`sms_number` in the tenant file).
+pub const TEAM_SMS: &str = "sms.team_message";
+
+/// Longest concern quoted in the team's text; the mail has it whole.
+const SMS_CONCERN_CHARS: usize = 160;
 
 /// "morgen zwischen 8 und 12 Uhr", "morgen ab 10 Uhr", "am Freitag, den 4. Dezember".
 fn callback_words(
@@ -151,6 +156,22 @@ pub async fn take_message(app: &App, ctx: &CallContext, args: &Value) -> Result<
         };
         jobs::enqueue(&mut tx, &job, now).await?;
     }
+    if let Some(mobile) = branch.and_then(|b| b.sms_number.clone())
+        && app.sms.is_some()
+    {
+        let body = team_text(&subject, &row, when.as_deref());
+        let job = NewJob {
+            id: new_id(),
+            queue: "sms",
+            kind: TEAM_SMS,
+            payload: json!({ "company_id": ctx.model.id(), "to": mobile, "body": body }),
+            max_attempts: 6,
+            run_at: now,
+            idempotency_key: Some(format!("{TEAM_SMS}:{}", row.id)),
+            company_id: Some(ctx.model.id()),
+        };
+        jobs::enqueue(&mut tx, &job, now).await?;
+    }
     tx.commit().await?;
     let alert = format!("{subject} ({}): {concern}", ctx.model.slug());
     if let Err(error) = crate::notify::enqueue_alert(app, &alert, &row.id).await {
@@ -174,6 +195,19 @@ pub async fn take_message(app: &App, ctx: &CallContext, args: &Value) -> Result<
         result.push_str(" Ich habe es als dringend markiert.");
     }
     Ok(json!({ "ok": true, "result": result, "message": message_json(&row) }))
+}
+
+/// The team's text: who, their number, when to call back, and the concern (shortened).
+fn team_text(subject: &str, m: &MessageRow, when: Option<&str>) -> String {
+    let mut concern: String = m.concern.chars().take(SMS_CONCERN_CHARS).collect();
+    if m.concern.chars().count() > SMS_CONCERN_CHARS {
+        concern.push('…');
+    }
+    let phone = m.phone.as_deref().unwrap_or("ohne Nummer");
+    match when {
+        Some(when) => format!("{subject} ({phone}), Rückruf {when}: {concern}"),
+        None => format!("{subject} ({phone}): {concern}"),
+    }
 }
 
 /// The team's mail: everything needed to call back, and how to mark it done.

@@ -25,7 +25,7 @@ pub use functions::{FUNCTIONS, VoiceError};
 pub use import::ImportReport;
 pub(crate) use in_flight::InFlight;
 pub use merger::MergeReport;
-pub use message::{TEAM_MESSAGE, message_json};
+pub use message::{TEAM_MESSAGE, TEAM_SMS, message_json};
 pub use outcome::{Outcome, classify};
 pub use tools::{tool_definitions, transfer_tool_name, transfer_tools};
 pub use webhook::Accepted;

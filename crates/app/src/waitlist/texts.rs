@@ -161,7 +161,7 @@ impl HoldText {
         {
             return Ok(());
         }
-        let (Some(to), Some(twilio)) = (row.customer_phone.clone(), &self.app.sms) else {
+        let Some(to) = row.customer_phone.clone() else {
             return Ok(());
         };
         let model = self
@@ -171,26 +171,7 @@ impl HoldText {
             .map_err(|e| JobError::Retryable(e.to_string()))?;
         let company = &model.tenant().company;
         let text = hold_text(&row, &company.name, company.formality);
-        let receipt = twilio.send(&to, &text).await.map_err(|e| match e {
-            askpro_connectors::twilio::SmsError::Retryable {
-                message,
-                retry_after,
-            } => JobError::retryable(message, retry_after),
-            askpro_connectors::twilio::SmsError::Permanent(message) => JobError::Permanent(message),
-        })?;
-        let record = sms::Sms {
-            id: new_id(),
-            job_id: job.id.clone(),
-            company_id: company_id.clone(),
-            kind: job.kind.clone(),
-            to_number: to,
-            body: text,
-            provider: "twilio".into(),
-            provider_id: receipt.sid,
-            status: receipt.status,
-            created_at: self.app.now_ms(),
-        };
-        sms::record(&self.app.db, &record).await.map_err(retry)?;
+        crate::notify::send_text(&self.app, job, &company_id, to, text).await?;
         tracing::info!(job_id = %job.id, company = model.slug(), appointment_id, "hold notice sent by SMS");
         Ok(())
     }

@@ -6,6 +6,7 @@ use crate::common::now_ms;
 use crate::common::{Backend, TestApp};
 use askpro_app::Actor;
 use askpro_connectors::twilio::{SmsError, Twilio};
+use askpro_core::Tenant;
 use askpro_store::{jobs, sms};
 use axum::Router;
 use axum::extract::{Form, Path, State};
@@ -16,7 +17,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-crate::on_both_databases!(a_booking_texts_its_customer_through_twilio);
+crate::on_both_databases!(
+    a_booking_texts_its_customer_through_twilio,
+    a_message_for_the_team_is_texted_to_the_branch_mobile,
+);
 
 #[derive(Clone, Default)]
 pub(crate) struct FakeTwilio {
@@ -147,29 +151,7 @@ async fn a_booking_texts_its_customer_through_twilio(backend: Backend) {
     let app = t.app.clone().with_sms(Some(
         Twilio::new(&base, "AC123", "secret", "+4930111").unwrap(),
     ));
-    let config = askpro_worker::WorkerConfig {
-        queues: vec!["sms".into()],
-        poll: Duration::from_millis(20),
-        ..Default::default()
-    };
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(
-        askpro_worker::Worker::new(
-            app.db.clone(),
-            app.clock.clone(),
-            askpro_app::notify::registry(&app),
-            config,
-        )
-        .run(rx),
-    );
-    let started = std::time::Instant::now();
-    while sms::recent(&t.app.db, 10).await.unwrap().is_empty()
-        && started.elapsed() < Duration::from_secs(10)
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    stop.send(true).unwrap();
-    worker.await.unwrap();
+    crate::common::work_texts(&app, 1).await;
     let sent = sms::recent(&t.app.db, 10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(
@@ -186,4 +168,39 @@ async fn a_booking_texts_its_customer_through_twilio(backend: Backend) {
     );
     assert!(sent[0].provider_id.starts_with("SM"));
     assert_eq!(fake.received.lock().unwrap().len(), 1);
+}
+
+async fn a_message_for_the_team_is_texted_to_the_branch_mobile(backend: Backend) {
+    let (base, fake) = start_fake().await;
+    let Some(t) = TestApp::spawn_with_sms(backend, &base).await else {
+        return;
+    };
+    let tenant = crate::common::EXAMPLE.replacen(
+        "phone = \"+493012345678\"",
+        "phone = \"+493012345678\"\nsms_number = \"+4917099998888\"",
+        1,
+    );
+    crate::common::apply(&t.app, &tenant).await;
+    let c = crate::retell::call("c-team-sms", crate::retell::MITTE, now_ms());
+    let args = serde_json::json!({ "name": "Eva Schmidt", "concern": "Frage zur Farbe vom letzten Mal",
+                                   "callback_when": "morgen ab 10 Uhr", "urgent": true });
+    let taken = crate::retell::function(&t, "take_message", args, &c).await;
+    assert_eq!(taken["ok"], true, "{taken}");
+    crate::common::work_texts(&t.app, 1).await;
+    let sent = sms::recent(&t.app.db, 10).await.unwrap();
+    assert_eq!(sent.len(), 1, "one text to the team, none to the caller");
+    assert_eq!(sent[0].to_number, "+4917099998888");
+    assert_eq!(
+        sent[0].body,
+        "DRINGEND: Rückrufbitte von Eva Schmidt (+4915112345678), Rückruf morgen ab 10 Uhr: Frage zur Farbe vom letzten Mal"
+    );
+    assert_eq!(fake.received.lock().unwrap().len(), 1);
+    // A mobile that is no E.164 number is refused with the key named.
+    let broken = Tenant::from_toml(&crate::common::EXAMPLE.replacen(
+        "phone = \"+493012345678\"",
+        "phone = \"+493012345678\"\nsms_number = \"0170 9999\"",
+        1,
+    ));
+    let error = broken.expect_err("not E.164").to_string();
+    assert!(error.contains("sms_number"), "{error}");
 }

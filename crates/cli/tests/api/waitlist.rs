@@ -78,34 +78,8 @@ async fn text_from(t: &TestApp, from: &str, body: &str, sid: &str, token: &str) 
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-/// Runs the SMS queue until `count` texts were sent (at most 10 s).
 async fn texts_sent(t: &TestApp, count: usize) -> Vec<sms::Sms> {
-    let config = askpro_worker::WorkerConfig {
-        queues: vec!["sms".into()],
-        poll: Duration::from_millis(20),
-        ..Default::default()
-    };
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(
-        askpro_worker::Worker::new(
-            t.app.db.clone(),
-            t.app.clock.clone(),
-            askpro_app::notify::registry(&t.app),
-            config,
-        )
-        .run(rx),
-    );
-    let started = std::time::Instant::now();
-    while sms::recent(&t.app.db, 50).await.unwrap().len() < count
-        && started.elapsed() < Duration::from_secs(10)
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    stop.send(true).unwrap();
-    worker.await.unwrap();
-    let mut sent = sms::recent(&t.app.db, 50).await.unwrap();
-    sent.sort_by_key(|s| s.created_at);
-    sent
+    crate::common::work_texts(&t.app, count).await
 }
 
 async fn a_freed_slot_is_held_passed_on_and_taken_by_sms(backend: Backend) {

@@ -382,3 +382,35 @@ pub fn with_calcom(
     }
     format!("{text}\n[calcom]\napi_key_env = \"{key_env}\"\nbase_url = \"{base_url}\"\n")
 }
+
+/// Runs a worker over the SMS queue of `app` until `count` texts were sent (at most
+/// 10 s); the texts sent, oldest first.
+pub async fn work_texts(app: &App, count: usize) -> Vec<askpro_store::sms::Sms> {
+    use std::time::{Duration, Instant};
+    let config = askpro_worker::WorkerConfig {
+        queues: vec!["sms".into()],
+        poll: Duration::from_millis(20),
+        ..Default::default()
+    };
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(
+        askpro_worker::Worker::new(
+            app.db.clone(),
+            app.clock.clone(),
+            askpro_app::notify::registry(app),
+            config,
+        )
+        .run(rx),
+    );
+    let started = Instant::now();
+    while askpro_store::sms::recent(&app.db, 50).await.unwrap().len() < count
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    let mut sent = askpro_store::sms::recent(&app.db, 50).await.unwrap();
+    sent.sort_by_key(|s| s.created_at);
+    sent
+}

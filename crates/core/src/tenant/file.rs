@@ -52,6 +52,9 @@ pub struct BranchFile {
     /// Where this branch's messages go, besides the company's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The team's mobile (E.164): messages the agent takes are also texted there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_number: Option<String>,
     #[serde(default)]
     pub hours: HoursTable,
 }

@@ -81,6 +81,8 @@ pub struct Branch {
     pub transfer_number: Option<String>,
     /// Where this branch's messages go, besides the company's address.
     pub email: Option<String>,
+    /// The team's mobile (E.164): messages the agent takes are also texted there.
+    pub sms_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -292,8 +292,12 @@ fn a_branch_may_name_a_transfer_number_and_its_own_address() {
         mitte.email.as_deref(),
         Some("mitte@salon-sonnenschein.example")
     );
-    assert_eq!(tenant.branches[1].transfer_number, None);
-    // Written back as a tenant file, both keys stay.
+    assert_eq!(
+        tenant.branches[1].email, None,
+        "Schwabing has a number, no address"
+    );
+    assert_eq!(mitte.sms_number, None);
+    // Written back as a tenant file, the keys stay.
     let again = Tenant::from_toml(&toml::to_string(&tenant.to_file()).unwrap()).unwrap();
     assert_eq!(again, tenant);
 }

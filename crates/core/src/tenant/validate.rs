@@ -129,6 +129,11 @@ fn branch((index, file): (usize, &BranchFile)) -> Result<Branch> {
             .as_deref()
             .map(|e| email(&key("email"), e))
             .transpose()?,
+        sms_number: file
+            .sms_number
+            .as_deref()
+            .map(|n| e164(&key("sms_number"), n))
+            .transpose()?,
         slug,
     })
 }
@@ -413,6 +418,7 @@ pub(super) fn to_file(tenant: &Tenant) -> TenantFile {
                 closed: b.closed.iter().map(Date::to_string).collect(),
                 transfer_number: b.transfer_number.clone(),
                 email: b.email.clone(),
+                sms_number: b.sms_number.clone(),
                 hours: hours(&b.hours),
             })
             .collect(),
