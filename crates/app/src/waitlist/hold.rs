@@ -265,18 +265,37 @@ impl App {
         Ok(None)
     }
 
-    /// Holds `slot` for `entry`; false when someone took the slot (or the entry moved
-    /// on) first.
-    async fn offer(&self, model: &CompanyModel, entry: &EntryRow, slot: &SlotView) -> Result<bool> {
+    /// Holds `slot`, found for `found_for`, for the first waiting customer it fits: a slot
+    /// that freed up while the sweep was past an earlier customer still goes to them.
+    /// False when someone took the slot (or the entry moved on) first.
+    async fn offer(
+        &self,
+        model: &CompanyModel,
+        found_for: &EntryRow,
+        slot: &SlotView,
+    ) -> Result<bool> {
+        let ids = model.ids();
+        let Some(staff_id) = ids.staff_ids.get(slot.staff.as_str()).cloned() else {
+            return Ok(false);
+        };
+        let waiting = waitlist::list(&self.db, model.id(), &["waiting"], 1000).await?;
+        let entry = waiting
+            .iter()
+            .find(|e| {
+                fits_at(
+                    e,
+                    &found_for.service_id,
+                    &found_for.branch_id,
+                    &staff_id,
+                    slot.start_ms,
+                )
+            })
+            .unwrap_or(found_for);
         let service = model.service(&entry.service_slug)?;
         let times = crate::booking::service_times(service);
         let start = Timestamp::from_millisecond(slot.start_ms)
             .map_err(|e| AppError::Invalid(e.to_string()))?;
         let blocked = times.blocked_span(start);
-        let ids = model.ids();
-        let Some(staff_id) = ids.staff_ids.get(slot.staff.as_str()).cloned() else {
-            return Ok(false);
-        };
         let now = self.now_ms();
         let hold_until = self.hold_until(model, slot.start_ms, now).await?;
         let new = NewAppointment {
@@ -473,13 +492,29 @@ fn hold_ran_out(entry_id: &str) -> String {
 /// Whether a held slot suits a waiting customer: same service and branch, their staff
 /// member if they named one, and a start within their range and part of the day.
 fn fits(entry: &EntryRow, slot: &appointments::AppointmentRow) -> bool {
+    fits_at(
+        entry,
+        &slot.service_id,
+        &slot.branch_id,
+        &slot.staff_id,
+        slot.starts_at,
+    )
+}
+
+fn fits_at(
+    entry: &EntryRow,
+    service_id: &str,
+    branch_id: &str,
+    staff_id: &str,
+    starts_at: i64,
+) -> bool {
     let tz = TimeZone::get(&entry.timezone).unwrap_or(TimeZone::UTC);
-    entry.service_id == slot.service_id
-        && entry.branch_id == slot.branch_id
-        && entry.staff_id.as_ref().is_none_or(|s| *s == slot.staff_id)
-        && entry.window_from <= slot.starts_at
-        && slot.starts_at < entry.window_until
-        && in_daily(daily_of(entry), slot.starts_at, &tz)
+    entry.service_id == service_id
+        && entry.branch_id == branch_id
+        && entry.staff_id.as_deref().is_none_or(|s| s == staff_id)
+        && entry.window_from <= starts_at
+        && starts_at < entry.window_until
+        && in_daily(daily_of(entry), starts_at, &tz)
 }
 
 fn daily_of(entry: &EntryRow) -> Option<(i64, i64)> {

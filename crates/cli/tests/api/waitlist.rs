@@ -18,6 +18,7 @@ crate::on_both_databases!(
     a_hold_and_concurrent_bookings_never_overlap,
     the_agent_offers_the_waiting_list_and_then_the_held_slot,
     bad_waiting_list_requests_are_refused_with_reasons,
+    the_agent_asks_for_what_join_waitlist_lacks,
 );
 
 const COMPANY: &str = "salon-sonnenschein";
@@ -482,4 +483,63 @@ async fn bad_waiting_list_requests_are_refused_with_reasons(backend: Backend) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
     assert!(response.text().await.unwrap().contains("`From`"));
+}
+
+async fn the_agent_asks_for_what_join_waitlist_lacks(backend: Backend) {
+    let Some((t, _fake)) = spawn(backend).await else {
+        return;
+    };
+    let c = call("c-wait-bad", MITTE, now_call_ms());
+    let cases = [
+        (
+            json!({ "when": "nächste Woche", "name": "Carla Conrad" }),
+            "Welche Leistung möchten Sie buchen?",
+        ),
+        (
+            json!({ "service": "Damenhaarschnitt", "name": "Carla Conrad" }),
+            "Für wann suchen Sie den Termin",
+        ),
+        (
+            json!({ "service": "Damenhaarschnitt", "when": "Blumenkohl", "name": "Carla Conrad" }),
+            "Den Zeitraum habe ich leider nicht verstanden.",
+        ),
+        (
+            json!({ "service": "Damenhaarschnitt", "when": "letzte Woche", "name": "Carla Conrad" }),
+            "Den Zeitraum habe ich leider nicht verstanden.",
+        ),
+        (
+            json!({ "service": "Damenhaarschnitt", "when": "nächste Woche" }),
+            "Auf welchen Namen darf ich Sie auf die Warteliste setzen?",
+        ),
+        (
+            json!({ "service": "Damenhaarschnitt", "staff": "Niemand Bekanntes", "when": "nächste Woche", "name": "Carla Conrad" }),
+            "",
+        ),
+    ];
+    for (args, question) in cases {
+        let answer = function(&t, "join_waitlist", args.clone(), &c).await;
+        assert_eq!(answer["ok"], false, "{args} → {answer}");
+        assert!(
+            answer["result"].as_str().unwrap().starts_with(question),
+            "{args} → {answer}"
+        );
+    }
+    // Without the caller's number, the agent asks for one to text.
+    let mut hidden = call("c-wait-hidden", MITTE, now_call_ms());
+    hidden["from_number"] = json!("anonymous");
+    let asked = function(
+        &t,
+        "join_waitlist",
+        json!({ "service": "Damenhaarschnitt", "when": "nächste Woche", "name": "Carla Conrad" }),
+        &hidden,
+    )
+    .await;
+    assert!(
+        asked["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unter welcher Handynummer"),
+        "{asked}"
+    );
+    assert!(entries(&t, "all").await.is_empty(), "nothing stored");
 }
