@@ -8,6 +8,7 @@ mod error;
 mod model;
 mod time;
 
+pub mod accounts;
 pub mod background;
 pub mod booking;
 pub mod calendar;

@@ -203,6 +203,10 @@ pub fn registry(app: &App) -> Registry {
             crate::calendar::ApologyMail { app: app.clone() },
         )
         .with(
+            crate::accounts::LINK_MAIL,
+            crate::calendar::ApologyMail { app: app.clone() },
+        )
+        .with(
             crate::voice::TEAM_MESSAGE,
             crate::calendar::ApologyMail { app: app.clone() },
         )

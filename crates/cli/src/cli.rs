@@ -161,6 +161,56 @@ pub enum Command {
     /// The waiting list: callers waiting for a slot, and slots held for them.
     #[command(subcommand)]
     Waitlist(WaitlistCommand),
+    /// Accounts of the web dashboard: a company's owners and staff, and operators.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a dashboard user: an owner or staff member of a company, or an operator
+    /// (no --company-id). Without a password they sign in by mailed link only.
+    Add {
+        #[arg(long)]
+        company_id: Option<String>,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["owner", "staff", "operator"])]
+        role: String,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// A company's users, or with --operators the operators.
+    List {
+        #[arg(long, required_unless_present = "operators")]
+        company_id: Option<String>,
+        #[arg(long, conflicts_with = "company_id")]
+        operators: bool,
+    },
+    /// Set a new password; the user is signed out everywhere.
+    Password {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// The user can no longer sign in; their sessions end.
+    Remove {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+}
+
+/// Where a password comes from: never an argument (it would stay in the shell history).
+#[derive(clap::Args, Debug)]
+#[group(multiple = false)]
+pub struct PasswordSource {
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Make up a password and print it once.
+    #[arg(long)]
+    pub generate_password: bool,
 }
 
 #[derive(Subcommand, Debug)]

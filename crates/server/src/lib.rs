@@ -1,5 +1,5 @@
-//! AskPro's HTTP server: the JSON API of `shared/contract/http-api.md`, `/healthz` and
-//! `/metrics`. One router per area; handlers are short named steps over
+//! AskPro's HTTP server: the JSON API of `shared/contract/http-api.md`, `/healthz`,
+//! `/metrics`, and the web dashboard (`askpro_web`) under `/`. One router per area; handlers are short named steps over
 //! [`askpro_app::App`], which does the work.
 
 mod auth;
@@ -30,6 +30,8 @@ pub struct ServerConfig {
     /// The URL Twilio posts inbound text messages to, exactly as entered in its console
     /// (it signs that URL); `None` takes the request's own, as a proxy forwarded it.
     pub twilio_webhook_url: Option<String>,
+    /// The web dashboard under `/`.
+    pub web: askpro_web::WebConfig,
 }
 
 impl Default for ServerConfig {
@@ -40,6 +42,7 @@ impl Default for ServerConfig {
             metrics_public: true,
             retell_api_keys: Vec::new(),
             twilio_webhook_url: None,
+            web: askpro_web::WebConfig::default(),
         }
     }
 }
@@ -73,7 +76,9 @@ pub async fn serve(
     state: ServerState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer's address reaches the dashboard's sign-in limit.
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -23,6 +23,7 @@ pub mod sms;
 pub mod tenants;
 pub mod tokens;
 pub mod waitlist;
+pub mod web;
 pub mod workers;
 
 pub use db::{Backend, Db, PoolOptions, WriteTx, redact_url};

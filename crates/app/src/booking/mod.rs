@@ -21,7 +21,7 @@ pub use view::AppointmentView;
 /// appointment's source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// `api`, `phone`, `cli`, `calcom` or `system`.
+    /// `api`, `phone`, `cli`, `web`, `calcom` or `system`.
     pub kind: &'static str,
     /// The token label, the call id, the operator's user name, …
     pub origin: Option<String>,
@@ -38,6 +38,13 @@ impl Actor {
         Actor {
             kind: "phone",
             origin: Some(call_id.into()),
+        }
+    }
+    /// A signed-in user of the web dashboard, by e-mail address.
+    pub fn web(email: impl Into<String>) -> Actor {
+        Actor {
+            kind: "web",
+            origin: Some(email.into()),
         }
     }
     pub fn cli(user: Option<String>) -> Actor {

@@ -51,6 +51,17 @@ const STATUSES: [&str; 6] = [
 const DAY_MS: i64 = 86_400_000;
 
 impl App {
+    /// An appointment's audit trail, oldest first (the dashboard's appointment page).
+    pub async fn appointment_history(
+        &self,
+        company: &str,
+        id: &str,
+    ) -> Result<Vec<askpro_store::audit::AuditRow>> {
+        // Only after the appointment proved to be this company's.
+        self.appointment(company, id).await?;
+        Ok(askpro_store::audit::history(&self.db, "appointment", id).await?)
+    }
+
     pub async fn appointment(&self, company: &str, id: &str) -> Result<AppointmentView> {
         let model = self.company(company).await?;
         let row = appointments::get(&self.db, model.id(), id).await?;

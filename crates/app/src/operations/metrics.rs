@@ -241,6 +241,25 @@ impl App {
         })
     }
 
+    /// The five numbers for each of the last `weeks` seven-day periods ending now,
+    /// oldest first: the dashboard's charts.
+    pub async fn weekly_metrics(
+        &self,
+        slug: &str,
+        weeks: u32,
+    ) -> Result<Vec<(MetricsPeriod, Vec<Metric>)>> {
+        let model = self.company(slug).await?;
+        let mut period = MetricsPeriod::last_days(self.now_ms(), 7);
+        let mut series = Vec::with_capacity(weeks as usize);
+        for _ in 0..weeks {
+            let figures = self.figures(&model, period).await?;
+            series.push((period, figures.metrics.to_vec()));
+            period = period.previous();
+        }
+        series.reverse();
+        Ok(series)
+    }
+
     async fn figures(&self, model: &CompanyModel, period: MetricsPeriod) -> Result<Figures> {
         let calls = self.calls_since(model, period.from).await?;
         let calls: Vec<_> = calls

@@ -44,6 +44,8 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
         }
         None => String::new(),
     };
+    let password = super::demo_day::owner_account(&app, &outcome.company).await?;
+    super::demo_day::sample_bookings(&app, &outcome.company).await?;
     print_welcome(
         &app,
         &args,
@@ -52,6 +54,11 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
         &company_token,
     )
     .await?;
+    println!(
+        "Dashboard: http://{}/  — sign in as {} with the password {password}\n",
+        args.listen,
+        super::demo_day::DEMO_OWNER
+    );
     print!("{calcom_lines}");
     let config = ServerConfig {
         operator_token: Some(operator_token),

@@ -6,6 +6,7 @@ mod calls;
 mod config;
 mod demo;
 mod demo_calcom;
+mod demo_day;
 mod german;
 mod jobs;
 mod messages;
@@ -17,6 +18,7 @@ pub mod simulate;
 mod staff;
 mod tenant;
 mod token;
+mod users;
 mod waitlist;
 
 use crate::cli::{Cli, Command, Global};
@@ -84,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Horizon(crate::cli::HorizonCommand::Status) => jobs::worker_status(&global).await,
         Command::Messages(command) => messages::run(&global, command).await,
         Command::Waitlist(command) => waitlist::run(&global, command).await,
+        Command::User(command) => users::run(&global, command).await,
     }
 }
 

@@ -34,6 +34,9 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         twilio_webhook_url: file_config::twilio_webhook_url(&file),
         ..ServerConfig::default()
     };
+    // The operators' dashboard diagnoses with the configured Retell key.
+    config.web.outside.retell = retell_client(&file).map(std::sync::Arc::new);
+    config.web.outside.public_url = file_config::retell(&file).public_url.clone();
     if let Some(limit) = file.body_limit_bytes {
         config.body_limit = limit;
     }
@@ -63,6 +66,8 @@ pub async fn serve(
         .parse()
         .with_context(|| format!("`{listen}` is not an address such as 127.0.0.1:8080"))?;
     config.metrics_public = addr.ip().is_loopback();
+    // Cookies travel over TLS only, except while the dashboard is used on this machine.
+    config.web.secure_cookies = !addr.ip().is_loopback();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

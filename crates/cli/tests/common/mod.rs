@@ -217,6 +217,7 @@ impl TestApp {
             metrics_public: true,
             retell_api_keys: vec![RETELL_KEY.into()],
             twilio_webhook_url: None,
+            web: askpro_web::WebConfig::default(),
         };
         let loops = askpro_app::background::start(
             &app,

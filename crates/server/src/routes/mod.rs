@@ -78,13 +78,17 @@ pub fn router(state: ServerState) -> Router {
         .route("/retell/functions/{name}", post(retell::function_named))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+        .with_state(state.clone())
+        .merge(askpro_web::router(askpro_web::WebState::new(
+            state.app.clone(),
+            state.config.web.clone(),
+        )))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
         ))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(CatchPanicLayer::custom(panic_response))
-        .with_state(state)
 }
 
 async fn unknown_route() -> ApiError {
