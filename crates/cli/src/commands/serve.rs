@@ -67,7 +67,12 @@ pub async fn serve(
         .with_context(|| format!("`{listen}` is not an address such as 127.0.0.1:8080"))?;
     config.metrics_public = addr.ip().is_loopback();
     // Cookies travel over TLS only, except while the dashboard is used on this machine.
-    config.web.secure_cookies = !addr.ip().is_loopback();
+    // Behind a TLS proxy on this machine, ASKPRO_SECURE_COOKIES=true says so.
+    config.web.secure_cookies = match std::env::var("ASKPRO_SECURE_COOKIES").as_deref() {
+        Ok("true" | "1") => true,
+        Ok("false" | "0") => false,
+        _ => !addr.ip().is_loopback(),
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
