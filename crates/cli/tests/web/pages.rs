@@ -157,6 +157,7 @@ async fn second_company(server: &TestApp) -> String {
 
 on_both_databases!(
     a_password_opens_a_session_with_a_safe_cookie,
+    the_day_shows_bookings_gaps_and_who_waits,
     wrong_passwords_are_limited_per_address,
     a_mailed_link_signs_in_once,
     a_company_user_sees_only_their_company_page_by_page,
@@ -565,4 +566,43 @@ async fn signing_out_ends_the_session(backend: Backend) {
             .expect("db")
             .is_none()
     );
+}
+
+async fn the_day_shows_bookings_gaps_and_who_waits(backend: Backend) {
+    let Some(server) = server_with_owner(backend).await else {
+        return;
+    };
+    // Jonas works Mitte's hours on Tuesday, 1 December: 09:00-18:00.
+    let (status, _) = server.book("jonas", "2026-12-01T10:00:00+01:00").await;
+    assert_eq!(status, 201);
+    let (status, _) = server
+        .post(
+            "/waitlist",
+            serde_json::json!({
+                "service": "damenhaarschnitt", "branch": "mitte",
+                "from": "2026-12-02T09:00:00+01:00", "until": "2026-12-02T12:00:00+01:00",
+                "customer": { "name": "Alma Adler", "phone": "+4915199990000" }
+            }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let mut visitor = Visitor::new(&server);
+    visitor.sign_in(OWNER, PASSWORD).await;
+    let day = visitor
+        .get("/firmen/salon-sonnenschein/heute?tag=2026-12-01")
+        .await;
+    assert_eq!(day.status, StatusCode::OK);
+    let text = day.body.replace('\n', " ");
+    // Damenhaarschnitt is 45 minutes: the gaps around it within the hours are free.
+    for expected in [
+        "Dienstag, 1. Dezember 2026",
+        "09:00–10:00",
+        "10:00–10:45",
+        "Eva Schmidt",
+        "10:45–18:00",
+        "Warteliste (1)",
+        "Alma Adler",
+    ] {
+        assert!(text.contains(expected), "{expected} missing");
+    }
 }

@@ -9,6 +9,7 @@ use crate::layout::{Nav, frame};
 use crate::session::Viewer;
 use askpro_app::booking::{AppointmentQuery, Bound};
 use askpro_app::operations::metrics::outcome_label;
+use askpro_app::waitlist::WaitlistView;
 use askpro_app::{AppointmentView, CompanyModel};
 use askpro_core::hours::Interval;
 use askpro_core::opening::opening_on;
@@ -147,6 +148,8 @@ pub async fn page(
         )
         .await?;
     let messages = state.app.messages(model.slug(), Some("open")).await?;
+    let mut waiting = state.app.waitlist(model.slug(), Some("held")).await?;
+    waiting.extend(state.app.waitlist(model.slug(), Some("waiting")).await?);
     let day_start = date
         .to_zoned_datetime(model.zone(first.slug.as_str()))
         .map_err(|e| WebError::Internal(e.to_string()))?
@@ -209,8 +212,29 @@ pub async fn page(
                 }
             }
         }
+        (waiting_list(&waiting))
     };
     Ok(frame(&chrome(&viewer, &model, Nav::Today), &title, content))
+}
+
+/// Who waits for a slot, those with one held for them first.
+fn waiting_list(entries: &[WaitlistView]) -> Markup {
+    html! {
+        section aria-labelledby="warteliste" {
+            h2 #warteliste { "Warteliste (" (entries.len()) ")" }
+            @if entries.is_empty() { p.muted { "Niemand wartet auf einen Termin." } }
+            @for entry in entries {
+                div.card {
+                    strong { (entry.customer.name) } " · " (entry.service_name)
+                    " · " (format::phone(entry.customer.phone.as_deref()))
+                    p.hint { "Wunsch: " (entry.when) }
+                    @if let Some(until) = &entry.held_until {
+                        span.badge.held { "Termin reserviert bis " (until.get(11..16).unwrap_or(until)) " Uhr" }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn branch_day(
