@@ -219,6 +219,12 @@ async fn a_password_opens_a_session_with_a_safe_cookie(backend: Backend) {
         today.body
     );
     assert!(today.body.contains("Salon Sonnenschein Mitte"));
+    // A mistyped page is a German page; a mistyped API path stays JSON.
+    let lost = visitor.get("/kalendr").await;
+    assert_eq!(lost.status, StatusCode::NOT_FOUND);
+    assert!(lost.body.contains("<html lang=\"de\">") && lost.body.contains("Nicht gefunden"));
+    let api = visitor.get("/api/v1/nothing").await;
+    assert!(api.body.starts_with('{'), "{}", api.body);
 }
 
 async fn wrong_passwords_are_limited_per_address(backend: Backend) {

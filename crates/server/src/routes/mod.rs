@@ -91,8 +91,14 @@ pub fn router(state: ServerState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
-async fn unknown_route() -> ApiError {
-    ApiError::not_found("no such endpoint; see the API reference in the README")
+/// Unknown API paths answer JSON; any other path is a page a browser asked for.
+async fn unknown_route(uri: axum::http::Uri) -> Response {
+    let machine = ["/api/", "/webhooks/", "/retell/", "/healthz", "/metrics"];
+    if machine.iter().any(|prefix| uri.path().starts_with(prefix)) {
+        ApiError::not_found("no such endpoint; see the API reference in the README").into_response()
+    } else {
+        askpro_web::WebError::NotFound.into_response()
+    }
 }
 
 async fn wrong_method() -> ApiError {
