@@ -54,5 +54,32 @@ impl WebState {
 
 /// The dashboard's routes, ready to merge with the API's.
 pub fn router(state: WebState) -> Router {
-    pages::router().with_state(state)
+    pages::router()
+        .layer(axum::middleware::map_response(protect))
+        .with_state(state)
+}
+
+/// Headers every page carries: no framing (clickjacking), scripts and forms only from
+/// this site, no referrer leaving it (a sign-in link's token must not travel on), and
+/// pages with customers' data kept out of shared caches.
+async fn protect(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    use axum::http::header::{
+        CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+        X_FRAME_OPTIONS,
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers
+        .entry(CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
 }

@@ -185,6 +185,12 @@ async fn a_password_opens_a_session_with_a_safe_cookie(backend: Backend) {
         .send()
         .await
         .expect("form");
+    let headers = response.headers();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    let policy = headers["content-security-policy"].to_str().expect("ascii");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(headers["cache-control"], "no-store");
     let cookie = response.headers()[SET_COOKIE]
         .to_str()
         .expect("ascii")
