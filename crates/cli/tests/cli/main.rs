@@ -16,6 +16,7 @@ mod runbook;
 mod serve;
 mod simulate;
 mod tenant;
+mod users;
 
 use std::process::{Command, Output};
 
