@@ -74,13 +74,16 @@ fn status_text(status: &str) -> &'static str {
 
 fn action_text(action: &str) -> &str {
     match action {
-        "create" | "created" | "booked" => "Gebucht",
+        // `book` is what the booking service records.
+        "book" | "create" | "created" | "booked" => "Gebucht",
         "cancel" | "cancelled" => "Abgesagt",
         "reschedule" | "rescheduled" => "Verschoben",
         "reassign" | "reassigned" => "Anderer Mitarbeiter",
         "no_show" => "Als nicht erschienen markiert",
         "attended" | "undo_no_show" => "Als erschienen markiert",
         "hold" | "held" => "Für die Warteliste reserviert",
+        "hold_passed" => "An den Nächsten auf der Warteliste weitergegeben",
+        "hold_released" => "Reservierung für die Warteliste beendet",
         other => other,
     }
 }
@@ -173,7 +176,7 @@ pub async fn page(
             }
         }
         h2 { "Verlauf" }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label="Verlauf" { table {
             thead { tr { th { "Zeitpunkt" } th { "Was" } th { "Wer" } } }
             tbody { @for row in &history { tr {
                 td { (date_time(&format::zoned(row.at, &tz))) }

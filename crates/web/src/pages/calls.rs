@@ -26,6 +26,19 @@ fn sentiment(text: Option<&str>) -> Markup {
     }
 }
 
+/// How a call ended, from Retell's `disconnection_reason`, in German where known.
+fn ending(reason: &str) -> &str {
+    match reason {
+        "user_hangup" => "Anrufer hat aufgelegt",
+        "agent_hangup" => "Assistent hat das Gespräch beendet",
+        "call_transfer" => "Weiterverbunden",
+        "inactivity" => "Keine Reaktion mehr",
+        "max_duration_reached" => "Höchstdauer erreicht",
+        "dial_no_answer" | "dial_busy" | "dial_failed" => "Nicht zustande gekommen",
+        other => other,
+    }
+}
+
 /// "2026-12-03T10:15:00+01:00" as "3.12., 10:15".
 fn when(rfc3339: Option<&str>) -> String {
     let Some(text) = rfc3339 else {
@@ -53,7 +66,7 @@ pub async fn list(
         p.muted { "Die Anrufe der letzten " (LIST_DAYS) " Tage, die neuesten zuerst." }
         @if calls.is_empty() { p { "Noch keine Anrufe." } }
         @else {
-            div.table-wrap { table {
+            div.table-wrap tabindex="0" role="region" aria-label="Anrufe" { table {
                 thead { tr { th { "Wann" } th { "Anrufer" } th { "Ergebnis" } th { "Dauer" } th { "Stimmung" } } }
                 tbody { @for call in &calls { tr {
                     td { a href=(format!("/firmen/{}/anrufe/{}", model.slug(), call.call_id)) { (when(call.start.as_deref())) } }
@@ -90,7 +103,7 @@ pub async fn page(
                 dt { "Ergebnis" } dd { (outcome_label(outcome, true)) }
                 dt { "Stimmung" } dd { (sentiment(call["user_sentiment"].as_str())) }
                 @if let Some(summary) = text(&call["summary"]) { dt { "Zusammenfassung" } dd { (summary) } }
-                @if let Some(reason) = text(&call["disconnection_reason"]) { dt { "Beendet" } dd { (reason) } }
+                @if let Some(reason) = text(&call["disconnection_reason"]) { dt { "Beendet" } dd { (ending(&reason)) } }
             }
         }
         h2 { "Gespräch" }
@@ -144,7 +157,8 @@ fn functions(list: &Value) -> Markup {
         return html! { p.muted { "Der Assistent hat keine Funktion aufgerufen." } };
     }
     html! {
-        div.table-wrap { table {
+        // Focusable, so keyboards can scroll it sideways on a phone (it has no links).
+        div.table-wrap tabindex="0" role="region" aria-label="Funktionen des Assistenten" { table {
             thead { tr { th { "Zeit" } th { "Funktion" } th { "Angaben" } th { "Antwort" } } }
             tbody { @for f in &list { tr {
                 td { (f["at"].as_str().and_then(|t| t.get(11..19)).unwrap_or("–"))
@@ -184,6 +198,15 @@ mod tests {
     fn call_times_are_short_and_local() {
         assert_eq!(when(Some("2026-12-03T09:05:00+01:00")), "3.12., 09:05");
         assert_eq!(when(None), "–");
+    }
+
+    #[test]
+    fn known_endings_read_in_german_and_others_as_given() {
+        assert_eq!(ending("user_hangup"), "Anrufer hat aufgelegt");
+        assert_eq!(
+            ending("error_llm_websocket_open"),
+            "error_llm_websocket_open"
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub async fn list(
         h2 { "Erledigt" }
         @if finished.is_empty() { p.muted { "Noch nichts erledigt." } }
         @else {
-            div.table-wrap { table {
+            div.table-wrap tabindex="0" role="region" aria-label="Erledigte Nachrichten" { table {
                 thead { tr { th { "Von" } th { "Anliegen" } th { "Erledigt" } } }
                 tbody { @for m in finished.iter().take(DONE_SHOWN) { tr {
                     td { (m["name"].as_str().unwrap_or("?")) }

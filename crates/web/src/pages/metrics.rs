@@ -120,7 +120,7 @@ pub async fn page(
             }
         }
         h2 { "Wie die Anrufe der letzten 30 Tage endeten" }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label="Anrufe nach Ergebnis" { table {
             thead { tr { th { "Ergebnis" } th { "Anrufe" } } }
             tbody { @for (class, count) in &month.outcomes { tr { td { (outcome_label(class, true)) } td { (count) } } } }
         } }

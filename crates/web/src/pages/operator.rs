@@ -121,7 +121,7 @@ pub async fn overview(State(state): State<WebState>, viewer: Viewer) -> Result<M
     let age = |at: i64| format!("{} s", (now - at).max(0) / 1000);
     let content = html! {
         h2 { "Betriebe" }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label="Betriebe" { table {
             thead { tr { th { "Betrieb" } th { "Diagnose" } th { "Offene Befunde" } th { "Cal.com" } } }
             tbody { @for line in &lines { tr {
                 td { a href=(format!("/betrieb/{}", line.slug)) { (line.name) } br;
@@ -137,7 +137,8 @@ pub async fn overview(State(state): State<WebState>, viewer: Viewer) -> Result<M
             } } }
         } }
         h2 { "Warteschlangen" }
-        div.table-wrap { table {
+        // Tables without links are focusable, so keyboards can scroll them on a phone.
+        div.table-wrap tabindex="0" role="region" aria-label="Warteschlangen" { table {
             thead { tr { th { "Queue" } th { "Wartend" } th { "In Arbeit" } th { "Gescheitert" } th { "Erledigt (1 h)" } th { "Ältester wartet seit" } } }
             tbody { @for q in &queues { tr {
                 td { code { (q.queue) } } td { (q.pending) } td { (q.running) }
@@ -149,7 +150,7 @@ pub async fn overview(State(state): State<WebState>, viewer: Viewer) -> Result<M
         h2 { "Worker" }
         @if live.is_empty() { p { span.badge.fail { "Kein Worker aktiv" } " E-Mails, SMS und Cal.com-Abgleich bleiben liegen." } }
         @else {
-            div.table-wrap { table {
+            div.table-wrap tabindex="0" role="region" aria-label="Worker" { table {
                 thead { tr { th { "Worker" } th { "Queues" } th { "Letztes Lebenszeichen" } th { "Erledigt" } th { "Problem" } } }
                 tbody { @for w in &live { tr {
                     td { (w.host) " · PID " (w.pid) }
@@ -190,7 +191,7 @@ pub async fn company(
     let content = html! {
         p { "Geprüft " (checked) ". Gesamt: " (status_badge(diagnosis.worst())) }
         p { a href=(format!("/firmen/{}/heute", model.slug())) { "Zum Dashboard des Betriebs" } }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label="Prüfungen" { table {
             thead { tr { th { "Prüfung" } th { "Problem" } th { "Ergebnis" } th { "Befund" } th { "Behebung" } } }
             tbody { @for check in &diagnosis.checks { tr {
                 td { code { (check.id) } }

@@ -200,7 +200,7 @@ pub async fn page(
                 h2 #anrufe { "Anrufe (" (calls.len()) ")" }
                 @if calls.is_empty() { p.muted { "Noch keine Anrufe an diesem Tag." } }
                 @if !calls.is_empty() {
-                    div.table-wrap { table {
+                    div.table-wrap tabindex="0" role="region" aria-label="Anrufe des Tages" { table {
                         thead { tr { th { "Zeit" } th { "Anrufer" } th { "Ergebnis" } } }
                         tbody { @for call in &calls { tr {
                             td { a href=(format!("/firmen/{}/anrufe/{}", model.slug(), call.call_id)) {
