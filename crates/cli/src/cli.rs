@@ -164,6 +164,28 @@ pub enum Command {
     /// Accounts of the web dashboard: a company's owners and staff, and operators.
     #[command(subcommand)]
     User(UserCommand),
+    /// A consistent copy of the SQLite database while AskPro runs (PostgreSQL: pg_dump).
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup, after checking the backup is whole.
+    Restore(RestoreArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file (from `askpro backup`).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Restore even though a worker or server used the database in the last minute
+    /// (stop them first: they would keep writing to the replaced file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -11,6 +11,7 @@ mod error;
 
 pub mod appointments;
 pub mod audit;
+pub mod backup;
 pub mod calcom;
 pub mod calls;
 pub mod emails;

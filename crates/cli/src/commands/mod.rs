@@ -1,5 +1,6 @@
 //! One file per command group; each has a `run` that returns the process exit code.
 
+mod backup;
 mod branch;
 mod calcom;
 mod calls;
@@ -87,6 +88,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Messages(command) => messages::run(&global, command).await,
         Command::Waitlist(command) => waitlist::run(&global, command).await,
         Command::User(command) => users::run(&global, command).await,
+        Command::Backup(args) => backup::backup(&global, args).await,
+        Command::Restore(args) => backup::restore(&global, args).await,
     }
 }
 
@@ -126,6 +129,21 @@ pub async fn open_server_app(global: &Global) -> Result<App> {
     open_configured(global, true).await
 }
 
+/// The database URL: the flag or environment, else the file's, else the default.
+fn database_url(global: &Global, from_file: Option<String>) -> String {
+    global
+        .database_url
+        .clone()
+        .or(from_file)
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+}
+
+/// The configured database URL, for commands that work on the database file itself.
+pub fn configured_database_url(global: &Global) -> Result<String> {
+    let file = file_config::load(global.config.as_deref())?;
+    Ok(database_url(global, file.database_url))
+}
+
 async fn open_configured(global: &Global, server: bool) -> Result<App> {
     let file = file_config::load(global.config.as_deref())?;
     let (mailer, from) = file_config::mailer(&file)?;
@@ -136,11 +154,7 @@ async fn open_configured(global: &Global, server: bool) -> Result<App> {
     } else {
         None
     };
-    let url = global
-        .database_url
-        .clone()
-        .or(file.database_url)
-        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let url = database_url(global, file.database_url);
     Ok(open_url(&url, global.clock(), pools)
         .await?
         .with_mailer(mailer, &from)
