@@ -14,6 +14,7 @@ pub mod booking;
 pub mod calendar;
 pub mod notify;
 pub mod operations;
+pub mod privacy;
 pub mod secrets;
 pub mod settings;
 pub mod tenant;

@@ -164,10 +164,40 @@ pub enum Command {
     /// Accounts of the web dashboard: a company's owners and staff, and operators.
     #[command(subcommand)]
     User(UserCommand),
+    /// Callers' data (DSGVO): export or erase what is stored about a phone number, and
+    /// the retention purge.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// A consistent copy of the SQLite database while AskPro runs (PostgreSQL: pg_dump).
     Backup(BackupArgs),
     /// Replace the SQLite database with a backup, after checking the backup is whole.
     Restore(RestoreArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrivacyCommand {
+    /// Everything stored about a phone number, as JSON: appointments, calls with
+    /// transcripts and function calls, messages, texts, the waiting list, e-mails.
+    Export {
+        #[arg(long)]
+        phone: String,
+        /// Only this company (default: every company).
+        #[arg(long)]
+        company_id: Option<String>,
+    },
+    /// Anonymise everything stored about a phone number; appointment slots, counts and
+    /// the audit trail's shape stay. Cannot be undone.
+    Erase {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        company_id: Option<String>,
+        /// Required: the erasure cannot be undone.
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// Remove transcripts and calls past their retention now (a server does this hourly).
+    Purge,
 }
 
 #[derive(clap::Args, Debug)]

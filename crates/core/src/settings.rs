@@ -100,6 +100,26 @@ pub const SETTINGS: &[SettingDef] = &[
         doc: "Which SMS provider delivers text messages.",
     },
     SettingDef {
+        key: "privacy.call_retention_days",
+        kind: SettingKind::Integer {
+            min: 0,
+            max: 3650,
+            unit: "days",
+        },
+        default: "0",
+        doc: "How long calls are kept at all (times, numbers, outcomes); older ones are deleted by the daily purge. 0 keeps them.",
+    },
+    SettingDef {
+        key: "privacy.transcript_retention_days",
+        kind: SettingKind::Integer {
+            min: 7,
+            max: 3650,
+            unit: "days",
+        },
+        default: "90",
+        doc: "How long transcripts, recordings' links and what callers told the agent's functions are kept; the daily purge removes older ones.",
+    },
+    SettingDef {
         key: "retell.api_key",
         kind: SettingKind::Secret,
         default: "",

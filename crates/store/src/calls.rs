@@ -261,7 +261,7 @@ pub struct CallRow {
     pub updated_at: i64,
 }
 
-const CALL_COLUMNS: &str = "call_id, company_id, branch_slug, agent_id, direction, from_number, to_number, \
+pub(crate) const CALL_COLUMNS: &str = "call_id, company_id, branch_slug, agent_id, direction, from_number, to_number, \
     call_status, start_timestamp, end_timestamp, duration_ms, disconnection_reason, call_successful, \
     user_sentiment, data, last_event, created_at, updated_at";
 
@@ -387,7 +387,7 @@ pub struct FunctionCallRow {
     pub created_at: i64,
 }
 
-const FUNCTION_COLUMNS: &str =
+pub(crate) const FUNCTION_COLUMNS: &str =
     "id, call_id, company_id, name, args, dedup_key, answer, ok, duration_ms, created_at";
 
 /// The first answer given under `dedup_key`.

@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod messages;
 pub mod operations;
+pub mod privacy;
 pub mod settings;
 pub mod sms;
 pub mod tenants;

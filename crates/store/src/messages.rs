@@ -23,7 +23,7 @@ pub struct MessageRow {
     pub done_by: Option<String>,
 }
 
-const COLUMNS: &str = "id, company_id, branch_slug, call_id, name, phone, concern, callback_said, \
+pub(crate) const COLUMNS: &str = "id, company_id, branch_slug, call_id, name, phone, concern, callback_said, \
     callback_from, callback_until, urgent, status, created_at, done_at, done_by";
 
 /// Stores a new, open message in the caller's transaction.

@@ -35,7 +35,7 @@ pub struct EntryRow {
     pub updated_at: i64,
 }
 
-const SELECT: &str = "SELECT w.id, w.company_id, w.branch_id, b.slug AS branch_slug, b.timezone, \
+pub(crate) const SELECT: &str = "SELECT w.id, w.company_id, w.branch_id, b.slug AS branch_slug, b.timezone, \
     w.service_id, s.slug AS service_slug, s.name AS service_name, w.staff_id, st.slug AS staff_slug, \
     w.window_said, w.window_from, w.window_until, w.day_from_min, w.day_until_min, w.customer_name, \
     w.customer_phone, w.customer_email, w.call_id, w.status, w.hold_appointment_id, w.held_until, \

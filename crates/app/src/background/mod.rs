@@ -6,6 +6,7 @@
 mod calendar_sync;
 mod health;
 mod merger;
+mod privacy;
 mod scheduler;
 mod signals;
 mod waitlist;
@@ -35,6 +36,8 @@ pub struct Loops {
     pub cache_signals: bool,
     /// Pass on held slots that ran out and offer freed slots to waiting customers.
     pub waitlist: bool,
+    /// Remove transcripts and calls past their retention, hourly.
+    pub privacy_purge: bool,
 }
 
 /// The running loops; [`Running::stop`] ends them.
@@ -65,6 +68,10 @@ pub fn start(app: &App, loops: Loops) -> Running {
     if loops.waitlist {
         let task = waitlist::run(app.clone(), stopped.clone());
         tasks.push(("waitlist", tokio::spawn(task)));
+    }
+    if loops.privacy_purge {
+        let task = privacy::run(app.clone(), stopped.clone());
+        tasks.push(("privacy-purge", tokio::spawn(task)));
     }
     if let Some(retell) = loops.import_calls {
         let task = scheduler::run(app.clone(), retell, stopped.clone());

@@ -12,6 +12,7 @@ mod german;
 mod jobs;
 mod messages;
 mod operations;
+mod privacy;
 mod queue;
 mod retell;
 mod serve;
@@ -88,6 +89,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Messages(command) => messages::run(&global, command).await,
         Command::Waitlist(command) => waitlist::run(&global, command).await,
         Command::User(command) => users::run(&global, command).await,
+        Command::Privacy(command) => privacy::run(&global, command).await,
         Command::Backup(args) => backup::backup(&global, args).await,
         Command::Restore(args) => backup::restore(&global, args).await,
     }

@@ -91,6 +91,7 @@ pub async fn serve(
             calcom_sync: true,
             cache_signals: true,
             waitlist: true,
+            privacy_purge: true,
         },
     );
     let (signalled, mut signal) = tokio::sync::watch::channel(false);

@@ -13,6 +13,7 @@ mod concurrency;
 mod jobs;
 mod merging;
 mod notifications;
+mod privacy;
 mod resilience;
 mod retell;
 mod slack;

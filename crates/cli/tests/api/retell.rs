@@ -97,7 +97,7 @@ pub(crate) async fn function(t: &TestApp, name: &str, args: Value, call: &Value)
 }
 
 /// Waits until the background merge has nothing left to do.
-async fn merged(t: &TestApp) {
+pub(crate) async fn merged(t: &TestApp) {
     for _ in 0..200 {
         if calls::pending_events(&t.app.db, 1)
             .await

@@ -232,3 +232,52 @@ async fn wrong_accounts_are_refused_with_the_reason() {
         stderr(&again)
     );
 }
+
+#[tokio::test]
+async fn privacy_commands_refuse_what_would_be_wrong_and_say_what_they_did() {
+    let db = TestDb::new(Backend::Sqlite).await.expect("SQLite test db");
+    let url = db.url.clone();
+    assert!(
+        askpro(&url, &["tenant", "apply", &example_path()])
+            .status
+            .success()
+    );
+    let unconfirmed = askpro(&url, &["privacy", "erase", "--phone", "+4915112345678"]);
+    assert!(!unconfirmed.status.success());
+    assert!(
+        stderr(&unconfirmed).contains("cannot be undone"),
+        "{}",
+        stderr(&unconfirmed)
+    );
+    let national = askpro(&url, &["privacy", "export", "--phone", "0151 12345678"]);
+    assert!(
+        stderr(&national).contains("international form such as +4915112345678"),
+        "{}",
+        stderr(&national)
+    );
+    let export = json(&askpro(
+        &url,
+        &["privacy", "export", "--phone", "+49 151 12345678"],
+    ));
+    assert_eq!(
+        (
+            export["phone"].as_str(),
+            export["companies"].as_array().map(Vec::len)
+        ),
+        (Some("+4915112345678"), Some(0))
+    );
+    let erased = askpro(
+        &url,
+        &["privacy", "erase", "--phone", "+4915112345678", "--confirm"],
+    );
+    assert!(
+        stdout(&erased).contains("nothing stored about that number"),
+        "{}",
+        stdout(&erased)
+    );
+    let purged = json(&askpro(&url, &["--json", "privacy", "purge"]));
+    assert_eq!(
+        purged,
+        serde_json::json!({ "transcripts_removed": 0, "calls_deleted": 0 })
+    );
+}
