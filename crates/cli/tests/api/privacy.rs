@@ -2,7 +2,9 @@
 //! through a real (signed) call is exported whole, erased everywhere while the slot and
 //! the audit trail's shape stay, and transcripts and calls go when their retention ends.
 
-use crate::common::{Backend, RETELL_KEY, TestApp, now_ms, work_emails};
+use crate::common::{
+    Backend, OPERATOR_TOKEN, RETELL_KEY, TestApp, apply, fixture, now_ms, work_emails,
+};
 use crate::retell::{CALLER, MITTE, call, function, merged, now_call_ms, post_signed};
 use askpro_app::Actor;
 use serde_json::{Value, json};
@@ -10,6 +12,7 @@ use std::time::Duration;
 
 crate::on_both_databases!(
     a_callers_data_is_exported_whole_and_erased_everywhere,
+    operators_and_companies_ask_over_the_api_within_their_reach,
     transcripts_and_calls_go_when_their_retention_ends,
 );
 
@@ -250,4 +253,62 @@ async fn transcripts_and_calls_go_when_their_retention_ends(backend: Backend) {
     assert_eq!(report.calls_deleted, 1);
     assert!(t.app.call(COMPANY, "call-old").await.is_err());
     assert!(t.app.call(COMPANY, "call-recent").await.is_ok());
+}
+
+async fn operators_and_companies_ask_over_the_api_within_their_reach(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    apply(&t.app, &fixture("other-company.toml")).await;
+    let (status, _) = t
+        .post("/appointments", json!({ "branch": "mitte", "service": "damenhaarschnitt", "staff": "anna",
+            "start": "2026-12-01T14:00:00+01:00", "customer": { "name": "Olga Ott", "phone": OTHER } }))
+        .await;
+    assert_eq!(status, 201);
+    let export = |token: &str, query: &str| {
+        t.client
+            .get(t.url(&format!("/api/v1/privacy/export?{query}")))
+            .bearer_auth(token.to_owned())
+    };
+    let phone = "phone=%2B4917699990000";
+    let (status, body) = t.send(export(OPERATOR_TOKEN, phone)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["companies"][0]["appointments"][0]["customer_name"],
+        "Olga Ott"
+    );
+    // A company token reaches only its own company, and says nothing of others.
+    let other = t
+        .app
+        .create_company_token("praxis-berg", "test")
+        .await
+        .expect("token");
+    let (status, body) = t.send(export(&other, phone)).await;
+    assert_eq!((status, body["companies"].clone()), (200, json!([])));
+    let (status, _) = t
+        .send(export(&other, &format!("{phone}&company={COMPANY}")))
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = t.send(export(OPERATOR_TOKEN, "phone=0176")).await;
+    assert_eq!(status, 422, "{body}");
+
+    let erase = |body: Value| {
+        t.client
+            .post(t.url("/api/v1/privacy/erase"))
+            .bearer_auth(OPERATOR_TOKEN)
+            .json(&body)
+    };
+    let (status, body) = t.send(erase(json!({ "phone": OTHER }))).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be undone")
+    );
+    let (status, body) = t
+        .send(erase(json!({ "phone": OTHER, "confirm": true })))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["companies"][0]["erased"]["appointments"], 1);
 }

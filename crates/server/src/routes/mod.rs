@@ -7,6 +7,7 @@ mod calcom;
 mod calls;
 mod health;
 mod messages;
+mod privacy;
 mod retell;
 mod success;
 mod twilio;
@@ -71,6 +72,8 @@ pub fn router(state: ServerState) -> Router {
         )
         .route(&format!("{company}/calls"), get(calls::list))
         .route(&format!("{company}/calls/{{call_id}}"), get(calls::show))
+        .route("/api/v1/privacy/export", get(privacy::export))
+        .route("/api/v1/privacy/erase", post(privacy::erase))
         .route("/webhooks/retell", post(retell::webhook))
         .route("/webhooks/calcom/{company}", post(calcom::webhook))
         .route("/webhooks/twilio/sms", post(twilio::sms))
