@@ -548,7 +548,7 @@ pub enum RetellCommand {
         #[arg(long)]
         company_id: String,
         /// Template blocks, comma-separated: dialect-robust, slow-speech, cancellation,
-        /// clear-confirmation. Blocks already in the live prompt stay.
+        /// clear-confirmation, privacy-notice. Blocks already in the live prompt stay.
         #[arg(long, value_delimiter = ',')]
         template: Vec<String>,
         /// Show the difference only.

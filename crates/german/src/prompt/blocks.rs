@@ -148,6 +148,27 @@ pub(super) fn clear_confirmation(ctx: &Ctx) -> Section {
     Section::new(CLEAR_CONFIRMATION, bullets(&rules))
 }
 
+/// The DSGVO's duty to inform, said once at the start, and what to do when a caller
+/// asks what is stored about them or wants it erased (the team answers those).
+pub(super) fn privacy_notice(ctx: &Ctx) -> Section {
+    let rules = [
+        format!(
+            "Sag gleich nach der Begrüßung in einem kurzen Satz: {}",
+            ctx.you(
+                "„Zur Terminvereinbarung verarbeiten wir Ihre Angaben, das Gespräch wird dafür aufgezeichnet. Mehr dazu steht in unserer Datenschutzerklärung.“",
+                "„Zur Terminvereinbarung verarbeiten wir deine Angaben, das Gespräch wird dafür aufgezeichnet. Mehr dazu steht in unserer Datenschutzerklärung.“",
+            )
+        ),
+        "Fragt jemand, was über ihn gespeichert ist, oder möchte er seine Daten gelöscht \
+         haben, nimm das mit `take_message` für das Team auf (Anliegen: Auskunft oder Löschung \
+         nach der DSGVO) und sag, dass sich das Team darum kümmert. Versprich keine Löschung \
+         selbst."
+            .to_owned(),
+        "Nenne nie Daten anderer Personen, auch nicht, ob jemand Kunde ist.".to_owned(),
+    ];
+    Section::new(PRIVACY_NOTICE, bullets(&rules))
+}
+
 /// "Also: Damenhaarschnitt am Dienstag, den 1. Dezember, um 14:15 Uhr bei Anna Müller
 /// am Standort Salon Sonnenschein Mitte." — built from the tenant's own first service,
 /// a person offering it and their branch, because a familiar example is imitated more
@@ -183,3 +204,6 @@ pub const CANCELLATION: &str = "Absagen und Verschieben";
 
 /// The heading of the block (also how a live prompt is recognised to contain it).
 pub const CLEAR_CONFIRMATION: &str = "Klare Bestätigung";
+
+/// The heading of the block (also how a live prompt is recognised to contain it).
+pub const PRIVACY_NOTICE: &str = "Datenschutz";

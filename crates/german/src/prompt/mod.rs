@@ -25,6 +25,7 @@ pub const TEMPLATE_BLOCKS: &[&str] = &[
     "slow-speech",
     "cancellation",
     "clear-confirmation",
+    "privacy-notice",
 ];
 
 /// Why a prompt could not be composed.
@@ -164,14 +165,16 @@ enum Block {
     SlowSpeech,
     Cancellation,
     ClearConfirmation,
+    PrivacyNotice,
 }
 
 impl Block {
-    const ALL: [Block; 4] = [
+    const ALL: [Block; 5] = [
         Block::DialectRobust,
         Block::SlowSpeech,
         Block::Cancellation,
         Block::ClearConfirmation,
+        Block::PrivacyNotice,
     ];
 
     fn name(self) -> &'static str {
@@ -180,6 +183,7 @@ impl Block {
             Block::SlowSpeech => "slow-speech",
             Block::Cancellation => "cancellation",
             Block::ClearConfirmation => "clear-confirmation",
+            Block::PrivacyNotice => "privacy-notice",
         }
     }
 
@@ -190,6 +194,7 @@ impl Block {
             Block::SlowSpeech => blocks::SLOW_SPEECH,
             Block::Cancellation => blocks::CANCELLATION,
             Block::ClearConfirmation => blocks::CLEAR_CONFIRMATION,
+            Block::PrivacyNotice => blocks::PRIVACY_NOTICE,
         }
     }
 
@@ -205,6 +210,9 @@ impl Block {
             Block::ClearConfirmation => {
                 "repeat service, date, time, staff and branch before booking"
             }
+            Block::PrivacyNotice => {
+                "a short data-protection notice after the greeting; privacy requests go to the team"
+            }
         }
     }
 
@@ -218,6 +226,7 @@ impl Block {
             Block::SlowSpeech => blocks::slow_speech(ctx),
             Block::Cancellation => blocks::cancellation(ctx),
             Block::ClearConfirmation => blocks::clear_confirmation(ctx),
+            Block::PrivacyNotice => blocks::privacy_notice(ctx),
         }
     }
 }

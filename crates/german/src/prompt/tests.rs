@@ -392,7 +392,7 @@ fn unknown_block_is_an_error_naming_it() {
     assert_eq!(
         err.to_string(),
         "unknown prompt block `dialekt`; known blocks: dialect-robust, slow-speech, \
-         cancellation, clear-confirmation"
+         cancellation, clear-confirmation, privacy-notice"
     );
     // Names are exact: no silent case folding that a later lookup might not share.
     assert!(compose(&salon(), &["Slow-Speech"], true).is_err());
@@ -462,4 +462,16 @@ fn the_blocks_of_a_composed_prompt_are_recognised() {
         TEMPLATE_BLOCKS
     );
     assert!(blocks_in("Du bist ein Assistent. Klare Bestätigung bitte.").is_empty());
+}
+
+#[test]
+fn the_privacy_notice_is_said_after_the_greeting_in_the_companys_address() {
+    let sie = prompt(&salon(), &["privacy-notice"], true);
+    assert!(sie.contains("Datenschutz"), "{sie}");
+    assert!(sie.contains("verarbeiten wir Ihre Angaben"));
+    assert!(sie.contains("`take_message`") && sie.contains("Auskunft oder Löschung"));
+    let mut du_salon = salon();
+    du_salon.company.formality = Formality::Du;
+    let du = prompt(&du_salon, &["privacy-notice"], true);
+    assert!(du.contains("verarbeiten wir deine Angaben"), "{du}");
 }
