@@ -19,5 +19,6 @@ mod retell;
 mod slack;
 mod sms;
 mod smtp;
+mod storms;
 mod tenancy;
 mod waitlist;
