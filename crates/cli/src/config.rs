@@ -17,6 +17,8 @@ pub struct FileConfig {
     pub admin_token: Option<String>,
     /// Largest accepted request body in bytes (default 1 MiB).
     pub body_limit_bytes: Option<usize>,
+    /// API requests a minute per token or client (default 6000; 0: no limit).
+    pub rate_limit_per_minute: Option<u32>,
     #[serde(default)]
     pub mail: MailSection,
     #[serde(default)]

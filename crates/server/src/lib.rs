@@ -5,6 +5,7 @@
 mod auth;
 mod error;
 mod extract;
+mod limit;
 mod metrics;
 mod routes;
 
@@ -15,6 +16,10 @@ use askpro_app::App;
 use axum::Router;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+/// API requests a minute per token by default: far above what an integration needs,
+/// low enough that a runaway script cannot crowd out the voice agent.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 6_000;
 
 /// Settings of the HTTP layer itself.
 #[derive(Debug, Clone)]
@@ -32,6 +37,8 @@ pub struct ServerConfig {
     pub twilio_webhook_url: Option<String>,
     /// The web dashboard under `/`.
     pub web: askpro_web::WebConfig,
+    /// API requests a minute per token (or per client without one); 0: no limit.
+    pub rate_limit_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +50,7 @@ impl Default for ServerConfig {
             retell_api_keys: Vec::new(),
             twilio_webhook_url: None,
             web: askpro_web::WebConfig::default(),
+            rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
         }
     }
 }
@@ -53,14 +61,17 @@ pub struct ServerState {
     pub app: App,
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<Metrics>,
+    pub limiter: Arc<limit::RateLimiter>,
 }
 
 impl ServerState {
     pub fn new(app: App, config: ServerConfig) -> ServerState {
+        let limiter = limit::RateLimiter::new(config.rate_limit_per_minute);
         ServerState {
             app,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            limiter: Arc::new(limiter),
         }
     }
 }

@@ -37,6 +37,9 @@ pub async fn run(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     // The operators' dashboard diagnoses with the configured Retell key.
     config.web.outside.retell = retell_client(&file).map(std::sync::Arc::new);
     config.web.outside.public_url = file_config::retell(&file).public_url.clone();
+    if let Some(per_minute) = rate_limit(&file)? {
+        config.rate_limit_per_minute = per_minute;
+    }
     if let Some(limit) = file.body_limit_bytes {
         config.body_limit = limit;
     }
@@ -124,6 +127,16 @@ pub async fn serve(
     }
     tracing::info!("askpro stopped");
     Ok(())
+}
+
+/// `ASKPRO_RATE_LIMIT_PER_MINUTE`, else the file's `rate_limit_per_minute`.
+fn rate_limit(file: &file_config::FileConfig) -> Result<Option<u32>> {
+    match std::env::var("ASKPRO_RATE_LIMIT_PER_MINUTE") {
+        Ok(text) => text.trim().parse().map(Some).with_context(|| {
+            format!("ASKPRO_RATE_LIMIT_PER_MINUTE=`{text}` is not a whole number of requests (0: no limit)")
+        }),
+        Err(_) => Ok(file.rate_limit_per_minute),
+    }
 }
 
 /// The Retell client for scheduled imports, when a key is configured.

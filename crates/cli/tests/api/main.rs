@@ -11,6 +11,7 @@ mod busy;
 mod calcom;
 mod concurrency;
 mod jobs;
+mod limits;
 mod merging;
 mod notifications;
 mod privacy;

@@ -201,7 +201,19 @@ impl TestApp {
         Some(TestApp::serve(app, db, backend).await)
     }
 
+    /// The same with an API rate limit of `per_minute` requests per token or client.
+    pub async fn spawn_with_rate_limit(backend: Backend, per_minute: u32) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let app = App::with_clock(db.connect().await, frozen_clock());
+        Some(TestApp::serve_limited(app, db, backend, per_minute).await)
+    }
+
     async fn serve(app: App, db: TestDb, backend: Backend) -> TestApp {
+        let limit = askpro_server::DEFAULT_RATE_LIMIT_PER_MINUTE;
+        TestApp::serve_limited(app, db, backend, limit).await
+    }
+
+    async fn serve_limited(app: App, db: TestDb, backend: Backend, per_minute: u32) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("ASKPRO_TEST_LOG"))
             .with_test_writer()
@@ -218,6 +230,7 @@ impl TestApp {
             retell_api_keys: vec![RETELL_KEY.into()],
             twilio_webhook_url: None,
             web: askpro_web::WebConfig::default(),
+            rate_limit_per_minute: per_minute,
         };
         let loops = askpro_app::background::start(
             &app,

@@ -88,6 +88,10 @@ pub fn router(state: ServerState) -> Router {
         )))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::limit::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             metrics::record,
         ))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
