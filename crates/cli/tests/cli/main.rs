@@ -14,6 +14,7 @@ mod operations;
 mod queue;
 mod retell;
 mod runbook;
+mod secrets;
 mod serve;
 mod simulate;
 mod tenant;
