@@ -36,6 +36,8 @@ pub struct App {
     pub calendars: Arc<crate::calendar::Calendars>,
     /// The one clock of every rule, job and window (see [`Clock`]).
     pub clock: Clock,
+    /// This process among all on the database: the holder name of its leases.
+    pub instance: Arc<str>,
     pub(crate) tenants: Arc<TenantCache>,
     pub settings: Arc<SettingsCache>,
     /// The SMTP servers; `None` sends every mail to the local outbox.
@@ -62,6 +64,7 @@ impl App {
             secrets: Arc::new(crate::secrets::Secrets::default()),
             calendars: Arc::new(crate::calendar::Calendars::default()),
             clock,
+            instance: askpro_store::new_id().into(),
             tenants: Arc::new(TenantCache::default()),
             settings: Arc::new(SettingsCache::default()),
             mailer: None,

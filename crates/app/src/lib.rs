@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod background;
 pub mod booking;
 pub mod calendar;
+mod leases;
 pub mod notify;
 pub mod operations;
 pub mod privacy;

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod emails;
 pub mod idempotency;
 pub mod jobs;
+pub mod leases;
 pub mod messages;
 pub mod operations;
 pub mod privacy;

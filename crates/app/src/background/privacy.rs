@@ -1,7 +1,8 @@
 //! The retention purge of a server process: every hour (and a minute after start),
 //! transcripts older than `privacy.transcript_retention_days` and calls older than
 //! `privacy.call_retention_days` are removed (`crate::privacy`). Failures are reported
-//! in `/healthz` and retried later.
+//! in `/healthz` and retried later. With several processes on one database, the one
+//! holding the task's lease purges (`crate::leases`).
 
 use super::scheduler::pause_after_failure;
 use crate::App;
@@ -22,8 +23,15 @@ pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
             () = tokio::time::sleep(next) => {}
             _ = stop.changed() => continue,
         }
-        next = match app.purge_retention().await {
-            Ok(_) => {
+        // One process purges per period; the others skip the round.
+        let round = async {
+            if app.lead(COMPONENT, PURGE_EVERY).await? {
+                app.purge_retention().await?;
+            }
+            Ok::<(), crate::AppError>(())
+        };
+        next = match round.await {
+            Ok(()) => {
                 if trouble.recovered() {
                     app.health.fine(COMPONENT);
                 }

@@ -34,19 +34,27 @@ pub(super) async fn run(app: App, retell: Retell, mut stop: watch::Receiver<bool
             _ = stop.changed() => continue,
         }
         let since = app.now_ms() - 3_600_000;
-        next = match app
-            .import_calls(&retell, since, Vec::new(), |_, _| {})
-            .await
-        {
+        // One process imports per period; the others skip the round.
+        let round = async {
+            if !app.lead(SCHEDULE[0].0, every).await? {
+                return Ok(None);
+            }
+            app.import_calls(&retell, since, Vec::new(), |_, _| {})
+                .await
+                .map(Some)
+        };
+        next = match round.await {
             Ok(report) => {
                 if trouble.recovered() {
                     app.health.fine(COMPONENT);
                 }
-                tracing::info!(
-                    new = report.new,
-                    updated = report.updated,
-                    "scheduled call import done"
-                );
+                if let Some(report) = report {
+                    tracing::info!(
+                        new = report.new,
+                        updated = report.updated,
+                        "scheduled call import done"
+                    );
+                }
                 every
             }
             Err(error) => {

@@ -11,6 +11,7 @@ mod busy;
 mod calcom;
 mod concurrency;
 mod jobs;
+mod leases;
 mod limits;
 mod merging;
 mod notifications;
