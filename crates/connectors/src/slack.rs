@@ -47,7 +47,7 @@ impl Slack {
             .send()
             .await
             .map_err(|e| SlackError::Retryable {
-                message: format!("Slack unreachable: {}", e.without_url()),
+                message: format!("Slack {}", crate::http::why_unreachable(&e.without_url())),
                 retry_after: None,
             })?;
         let status = response.status();

@@ -75,6 +75,21 @@ struct Server {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     /// host:port only, never the credentials.
     shown: String,
+    /// The longest a whole exchange may take. lettre's own timeout covers single
+    /// reads and writes but not every wait (a server that accepts the connection and
+    /// never greets held a worker forever), so each exchange also runs under this.
+    deadline: Duration,
+}
+
+impl Server {
+    fn silent(&self) -> String {
+        format!(
+            "timed out: the {} SMTP server at {} did not answer within {} s",
+            self.label,
+            self.shown,
+            self.deadline.as_secs()
+        )
+    }
 }
 
 /// The configured SMTP servers.
@@ -118,6 +133,8 @@ fn server(label: &'static str, url: &str, timeout: Duration) -> Result<Server, U
         label,
         transport: builder.timeout(Some(timeout)).build(),
         shown,
+        // Connect, greeting, TLS, login and the data: a few exchanges of `timeout` each.
+        deadline: timeout * 4,
     })
 }
 
@@ -151,14 +168,23 @@ impl Mailer {
             if backup_only && via == Via::Primary {
                 continue;
             }
-            match server.transport.send(message.clone()).await {
-                Ok(_) => {
+            let outcome =
+                tokio::time::timeout(server.deadline, server.transport.send(message.clone())).await;
+            match outcome {
+                Ok(Ok(_)) => {
                     return Ok(Sent {
                         via,
                         primary_failure,
                     });
                 }
-                Err(error) => {
+                Err(_) => {
+                    tracing::warn!(server = server.label, address = %server.shown, deadline_s = server.deadline.as_secs(), message_id = %mail.message_id, "SMTP server did not answer in time");
+                    last = MailError::Retryable(server.silent());
+                    if via == Via::Primary {
+                        primary_failure = Some(last.to_string());
+                    }
+                }
+                Ok(Err(error)) => {
                     tracing::warn!(server = server.label, address = %server.shown, %error, message_id = %mail.message_id, "SMTP server did not take the mail");
                     last = MailError::from_smtp(server.label, &error);
                     if via == Via::Primary {
@@ -174,13 +200,16 @@ impl Mailer {
     pub async fn verify(&self) -> Vec<ServerCheck> {
         let mut checks = Vec::new();
         for server in [&self.primary, &self.backup].into_iter().flatten() {
-            let (ok, detail) = match server.transport.test_connection().await {
-                Ok(true) => (true, "connected, TLS and login as configured".to_owned()),
-                Ok(false) => (
+            let tested =
+                tokio::time::timeout(server.deadline, server.transport.test_connection()).await;
+            let (ok, detail) = match tested {
+                Ok(Ok(true)) => (true, "connected, TLS and login as configured".to_owned()),
+                Ok(Ok(false)) => (
                     false,
                     "connected but the server did not answer NOOP".to_owned(),
                 ),
-                Err(error) => (false, error.to_string()),
+                Ok(Err(error)) => (false, error.to_string()),
+                Err(_) => (false, server.silent()),
             };
             checks.push(ServerCheck {
                 label: server.label,

@@ -88,7 +88,7 @@ impl Twilio {
             .send()
             .await
             .map_err(|e| SmsError::Retryable {
-                message: format!("Twilio unreachable: {e}"),
+                message: format!("Twilio {}", crate::http::why_unreachable(&e)),
                 retry_after: None,
             })?;
         let status = response.status();

@@ -10,6 +10,7 @@ mod bad_input;
 mod busy;
 mod calcom;
 mod concurrency;
+mod hangs;
 mod jobs;
 mod leases;
 mod limits;
