@@ -95,6 +95,14 @@ impl From<AppError> for ApiError {
                 "invalid_setting",
                 e.to_string(),
             ),
+            AppError::Store(e @ askpro_store::StoreError::DiskFull(_)) => {
+                tracing::error!(error = %e, "request refused with 503: no room to write");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_full",
+                    "the disk holding the database is full; nothing was written — try again once space is freed",
+                )
+            }
             AppError::Store(e) if e.is_transient() => {
                 tracing::warn!(error = %e, "request refused with 503: the database is busy or away");
                 ApiError::unavailable()

@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 };
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -302,14 +303,55 @@ async fn sqlite_pool(url: &str, options: PoolOptions) -> Result<SqlitePool, Stor
     Ok(SqlitePoolOptions::new()
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
+        .after_release(|conn, _| Box::pin(reusable_after_failed_commit(conn)))
         .connect_with(connect)
         .await?)
+}
+
+/// SQLite connections whose transaction failed underneath (a full disk: SQLite rolls
+/// it back itself, or the COMMIT fails) since the last check. Such a connection stays
+/// marked as inside a transaction, so every later `BEGIN` on it fails; it must be
+/// closed, not handed out again.
+static FAILED_COMMITS: AtomicUsize = AtomicUsize::new(0);
+
+/// Notes that a connection may have been left inside a transaction that the database
+/// ended (checked as connections come back to the pool).
+pub(crate) fn suspect_connections() {
+    FAILED_COMMITS.fetch_add(1, Ordering::AcqRel);
+}
+
+/// Whether a released connection may go back to the pool: always, unless a commit
+/// failed lately and this connection cannot begin a transaction any more.
+async fn reusable_after_failed_commit(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    if FAILED_COMMITS.load(Ordering::Acquire) == 0 {
+        return Ok(true);
+    }
+    // `begin_with` (not `begin`, which would nest a savepoint) refuses on a connection
+    // still counted as inside a transaction.
+    match sqlx::Connection::begin_with(&mut *conn, "BEGIN").await {
+        Ok(tx) => {
+            tx.rollback().await?;
+            Ok(true)
+        }
+        Err(error) => {
+            FAILED_COMMITS.fetch_sub(1, Ordering::AcqRel);
+            tracing::warn!(%error, "closing a database connection left inside a failed transaction");
+            Ok(false)
+        }
+    }
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            WriteTx::Sqlite { tx, _lock } => tx.commit().await?,
+            WriteTx::Sqlite { tx, _lock } => {
+                if let Err(error) = tx.commit().await {
+                    suspect_connections();
+                    return Err(error.into());
+                }
+            }
             WriteTx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

@@ -27,6 +27,11 @@ pub enum StoreError {
     /// broke, the server is restarting, SQLite is busy. Trying again later can succeed.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// No room to write (disk full, file size limit): the write was rolled back.
+    #[error(
+        "the disk holding the database is full ({0}); nothing was written — free space and try again"
+    )]
+    DiskFull(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }
@@ -34,7 +39,10 @@ pub enum StoreError {
 impl StoreError {
     /// Whether trying the same again later can succeed (the database was busy or away).
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Unavailable(_) | StoreError::Retryable)
+        matches!(
+            self,
+            StoreError::Unavailable(_) | StoreError::Retryable | StoreError::DiskFull(_)
+        )
     }
 }
 
@@ -55,6 +63,10 @@ impl From<sqlx::Error> for StoreError {
                 other => StoreError::Database(other),
             };
         };
+        if is_disk_full(db_error) {
+            crate::db::suspect_connections();
+            return StoreError::DiskFull(db_error.message().to_owned());
+        }
         if is_unavailable(db_error) {
             return StoreError::Unavailable(db_error.message().to_owned());
         }
@@ -73,6 +85,21 @@ impl From<sqlx::Error> for StoreError {
             StoreError::Database(error)
         }
     }
+}
+
+/// No room to write: SQLite's SQLITE_FULL (13) or an I/O error writing (10, as a file
+/// size limit gives), PostgreSQL's `disk_full` (53100). The write was rolled back.
+fn is_disk_full(error: &dyn DatabaseError) -> bool {
+    if let Some(pg) = error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return pg.code() == "53100";
+    }
+    error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some()
+        && error
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 10 | 13))
 }
 
 /// A database that cannot serve now, told apart per driver: PostgreSQL shutting down or

@@ -9,6 +9,7 @@ mod calcom;
 mod calls;
 mod config;
 mod drills;
+mod full_disk;
 mod german;
 mod operations;
 mod queue;
