@@ -11,6 +11,7 @@ mod config;
 mod drills;
 mod full_disk;
 mod german;
+mod kill_drill;
 mod operations;
 mod queue;
 mod retell;
