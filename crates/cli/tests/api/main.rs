@@ -11,6 +11,7 @@ mod busy;
 mod calcom;
 mod concurrency;
 mod hangs;
+mod isolation;
 mod jobs;
 mod leases;
 mod limits;
