@@ -12,7 +12,10 @@ async fn each_caller_has_a_budget_and_hears_when_to_come_back() {
         return;
     };
     let url = t.company_url("/appointments?from=2026-12-01&to=2026-12-01");
-    for i in 0..PER_MINUTE {
+    // The bucket refills half a request a second while the burst runs.
+    let started = std::time::Instant::now();
+    let mut taken = 0;
+    let over = loop {
         let response = t
             .client
             .get(&url)
@@ -20,15 +23,17 @@ async fn each_caller_has_a_budget_and_hears_when_to_come_back() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 200, "request {i} of the burst");
-    }
-    let over = t
-        .client
-        .get(&url)
-        .bearer_auth(OPERATOR_TOKEN)
-        .send()
-        .await
-        .unwrap();
+        if response.status() != 200 {
+            break response;
+        }
+        taken += 1;
+        assert!(taken <= 3 * PER_MINUTE, "the limit never applied");
+    };
+    let refilled = (started.elapsed().as_secs_f64() / 2.0).ceil() as u32;
+    assert!(
+        (PER_MINUTE..=PER_MINUTE + refilled).contains(&taken),
+        "{taken} requests went through"
+    );
     assert_eq!(over.status(), 429);
     let wait: u64 = over.headers()["retry-after"]
         .to_str()
@@ -55,12 +60,20 @@ async fn each_caller_has_a_budget_and_hears_when_to_come_back() {
     assert_eq!(other.status(), 200);
 
     // Without a token the client's address counts: refused as unauthorised, then limited.
-    let mut statuses = Vec::new();
-    for _ in 0..=PER_MINUTE {
-        statuses.push(t.client.get(&url).send().await.unwrap().status().as_u16());
+    let mut refused = 0;
+    loop {
+        let status = t.client.get(&url).send().await.unwrap().status().as_u16();
+        if status == 429 {
+            break;
+        }
+        assert_eq!(status, 401);
+        refused += 1;
+        assert!(
+            refused <= 3 * PER_MINUTE,
+            "the limit never applied without a token"
+        );
     }
-    assert_eq!(statuses[..PER_MINUTE as usize], [401; PER_MINUTE as usize]);
-    assert_eq!(statuses[PER_MINUTE as usize], 429);
+    assert!(refused >= PER_MINUTE, "{refused}");
 
     // Webhooks are answered on their merits, however many come.
     for _ in 0..PER_MINUTE + 5 {

@@ -90,12 +90,39 @@ async fn a_thousand_deliveries_of_one_webhook_are_stored_and_merged_once(backend
         statuses.push(task.await.expect("task"));
     }
     let counts = tally(&statuses);
-    // Retell retries what is not 2xx: every delivery must be acknowledged.
-    assert_eq!(
-        counts.get(&200).copied().unwrap_or(0) + counts.get(&204).copied().unwrap_or(0),
-        STORM,
-        "{counts:?}"
+    assert!(
+        counts.keys().all(|s| [200, 204, 503].contains(s)),
+        "acknowledged, or 'try again' when the database cannot take everyone: {counts:?}"
     );
+    // Retell retries what it was told to: those deliveries come again until taken.
+    let mut retried = 0;
+    for _ in 0..statuses.iter().filter(|s| **s == 503).count() {
+        let mut status = 503;
+        for _ in 0..20 {
+            let signature =
+                askpro_app::voice::signature::sign(RETELL_KEY, body.as_bytes(), now_ms());
+            status = t
+                .client
+                .post(t.url("/webhooks/retell"))
+                .header("content-type", "application/json")
+                .header("x-retell-signature", signature)
+                .body(body.clone())
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0);
+            if status != 503 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(
+            [200, 204].contains(&status),
+            "a retried delivery answered {status}"
+        );
+        retried += 1;
+    }
+    eprintln!("{backend:?}: {STORM} deliveries answered {counts:?}, {retried} retried");
     merged(&t).await;
     let stored = calls::find_call(
         &t.app.db,

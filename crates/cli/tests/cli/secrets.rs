@@ -157,7 +157,18 @@ async fn planted_secrets_never_reach_a_log_line_or_a_message() {
         .await
         .expect("twilio webhook");
     // Give the worker time to try the mail and the text and to raise its alerts.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    let reported = [
+        "SMTP server did not take the mail",
+        "Twilio unreachable",
+        "Slack unreachable",
+    ];
+    for _ in 0..200 {
+        let log_text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        if reported.iter().all(|line| log_text.contains(line)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let _ = server.kill();
     let _ = server.wait();
     written.push_str(&std::fs::read_to_string(log.path()).expect("server log"));
