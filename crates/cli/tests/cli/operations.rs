@@ -744,10 +744,14 @@ async fn prompt_analysis_proposes_blocks_with_evidence_and_applies_them() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        askpro_german::prompt::blocks_in(&live),
-        askpro_german::prompt::TEMPLATE_BLOCKS
-    );
+    // Every block the analysis can propose; the privacy notice is the company's own
+    // choice and never proposed.
+    let proposable: Vec<&str> = askpro_german::prompt::TEMPLATE_BLOCKS
+        .iter()
+        .copied()
+        .filter(|b| *b != "privacy-notice")
+        .collect();
+    assert_eq!(askpro_german::prompt::blocks_in(&live), proposable);
     s.t.app.settings.invalidate();
     let on =
         s.t.app
