@@ -17,12 +17,12 @@ pub enum Principal {
 
 const PREFIX: &str = "apk_";
 
-fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Compares two secrets in time independent of where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
     a.iter()
         .zip(b.iter())
@@ -34,10 +34,7 @@ impl App {
     /// Creates a token for one company and returns it; it is shown once and never stored.
     pub async fn create_company_token(&self, company: &str, label: &str) -> Result<String> {
         let model = self.company(company).await?;
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret)
-            .map_err(|e| crate::AppError::Invalid(format!("no randomness available: {e}")))?;
-        let token = format!("{PREFIX}{}", hex::encode(secret));
+        let token = format!("{PREFIX}{}", crate::accounts::random_token()?);
         tokens::insert(
             &self.db,
             &new_id(),

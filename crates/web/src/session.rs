@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{COOKIE, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "askpro_session";
@@ -50,11 +49,7 @@ pub fn client(extensions: &Extensions) -> String {
 
 /// Compares two tokens in time independent of where they differ.
 pub fn same_token(a: &str, b: &str) -> bool {
-    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    askpro_app::tokens::same_secret(a, b)
 }
 
 /// The signed-in user of a page request; without a session, the page redirects to

@@ -13,9 +13,9 @@ pub use sign_in::{LINK_MAIL, SignInOutcome, SignedIn};
 use crate::App;
 use crate::AppError;
 use crate::error::Result;
+use crate::tokens::sha256_hex;
 use askpro_store::{StoreError, new_id, web};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// What a dashboard user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -78,10 +78,6 @@ impl WebSession {
     pub fn may_see(&self, company_id: &str) -> bool {
         self.role == Role::Operator || self.company_id.as_deref() == Some(company_id)
     }
-}
-
-pub(crate) fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// 32 random bytes as hex: session tokens, link tokens, CSRF tokens.

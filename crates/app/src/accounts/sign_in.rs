@@ -2,9 +2,10 @@
 //! failure counts against the address and the client; past the limit, even a right
 //! password is refused until the window has passed.
 
-use super::{WebSession, password, random_token, sha256_hex};
+use super::{WebSession, password, random_token};
 use crate::App;
 use crate::error::Result;
+use crate::tokens::sha256_hex;
 use askpro_store::jobs::{self, NewJob};
 use askpro_store::{new_id, web};
 use serde_json::json;
