@@ -1,8 +1,8 @@
 //! The periodic reconciliation with Cal.com (`calcom:sync` in `schedule list`): every
 //! `calcom.sync_interval_minutes`, each company with a `[calcom]` section is compared
-//! and fixed. A failing company is logged and reported in `/healthz`; the others go on.
+//! and fixed, by one process of however many run (the `calcom:sync` lease). A failing company is logged and reported in `/healthz`; the others go on.
 
-use super::scheduler::pause_after_failure;
+use super::scheduler::{SCHEDULE, pause_after_failure};
 use crate::App;
 use askpro_worker::{Trouble, stopping};
 use std::time::Duration;
@@ -18,13 +18,23 @@ pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
             () = tokio::time::sleep(next) => {}
             _ = stop.changed() => continue,
         }
-        next = match app.sync_all_calendars(Some(interval(&app).await)).await {
-            Ok(companies) => {
+        let every = interval(&app).await;
+        // One process reconciles per period (a lease in the database); the others skip.
+        let round = async {
+            if !app.lead(SCHEDULE[1].0, every).await? {
+                return Ok(None);
+            }
+            app.sync_all_calendars(Some(every)).await.map(Some)
+        };
+        next = match round.await {
+            Ok(done) => {
                 if trouble.recovered() {
                     app.health.fine(COMPONENT);
                 }
-                tracing::info!(companies, "scheduled Cal.com reconciliation done");
-                interval(&app).await
+                if let Some(companies) = done {
+                    tracing::info!(companies, "scheduled Cal.com reconciliation done");
+                }
+                every
             }
             Err(error) => {
                 let every = interval(&app).await;

@@ -42,6 +42,7 @@ pub struct Loops {
 
 /// The running loops; [`Running::stop`] ends them.
 pub struct Running {
+    app: App,
     stop: watch::Sender<bool>,
     tasks: Vec<(&'static str, JoinHandle<()>)>,
 }
@@ -98,7 +99,7 @@ pub fn start(app: &App, loops: Loops) -> Running {
             }),
         ));
     }
-    Running { stop, tasks }
+    Running { app, stop, tasks }
 }
 
 impl Running {
@@ -107,8 +108,9 @@ impl Running {
     /// loop that did not is abandoned (what it held returns when its lease ends).
     pub async fn stop(self, deadline: Duration) -> bool {
         let _ = self.stop.send(true);
+        let tasks = self.tasks;
         let waited = tokio::time::timeout(deadline, async {
-            for (name, task) in self.tasks {
+            for (name, task) in tasks {
                 if let Err(error) = task.await {
                     tracing::error!(component = name, %error, "background loop ended abnormally");
                 }
@@ -121,6 +123,11 @@ impl Running {
                 "background loops did not stop in time; leaving them"
             );
         }
+        // Another process takes over the periodic tasks now, not when the leases run out.
+        self.app.step_down(&LEASED_TASKS).await;
         waited.is_ok()
     }
 }
+
+/// The periodic tasks that one process at a time leads (see [`App::lead`]).
+const LEASED_TASKS: [&str; 3] = [SCHEDULE[0].0, SCHEDULE[1].0, privacy::COMPONENT];

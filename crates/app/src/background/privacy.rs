@@ -10,7 +10,7 @@ use askpro_worker::{Trouble, stopping};
 use std::time::Duration;
 use tokio::sync::watch;
 
-const COMPONENT: &str = "privacy-purge";
+pub(super) const COMPONENT: &str = "privacy-purge";
 pub const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// The first round waits a little, so a starting server serves first.
 const FIRST_AFTER: Duration = Duration::from_secs(60);
