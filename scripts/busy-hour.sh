@@ -8,6 +8,11 @@
 #   defaults: paced 1000 200; stress runs back to back, e.g. `stress 1000 50`.
 #   ASKPRO_BUSY_POSTGRES=postgres://postgres@127.0.0.1:5432/test runs it on a fresh
 #   PostgreSQL database beside that one (dropped afterwards) instead of SQLite.
+#   ASKPRO_BUSY_SERVERS=3 runs three `askpro serve` processes on the one database (the
+#   load generator takes them in turn); ASKPRO_BUSY_WORKERS=2 adds two `askpro worker`
+#   processes and runs the servers without their own worker. The simulated day of the
+#   README: ASKPRO_BUSY_SERVERS=3 ASKPRO_BUSY_WORKERS=2 ASKPRO_BUSY_POSTGRES=… \
+#   scripts/busy-hour.sh paced 10000 200
 # Traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,31 +39,48 @@ fi
 cargo build --release -q -p askpro --bin askpro --example busyhour
 bin=target/release/askpro
 $bin --database-url "$db" tenant apply benches/busy-hour-tenant.toml >/dev/null
-$bin --database-url "$db" serve --listen "127.0.0.1:$port" 2>"$work/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; cleanup_db; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-if ! kill -0 $server 2>/dev/null; then
-    echo "the server did not start (is port $port taken? set ASKPRO_BUSY_PORT):" >&2
-    cat "$work/server.log" >&2
-    exit 1
-fi
+servers_wanted="${ASKPRO_BUSY_SERVERS:-1}"
+workers_wanted="${ASKPRO_BUSY_WORKERS:-0}"
+serve_flags=()
+[[ $workers_wanted -gt 0 ]] && serve_flags=(--no-worker)
+servers=() workers=() bases=()
+trap 'kill ${servers[*]} ${workers[*]} 2>/dev/null; wait 2>/dev/null; cleanup_db; rm -rf "$work"' EXIT
+for i in $(seq 0 $((servers_wanted - 1))); do
+    $bin --database-url "$db" serve --listen "127.0.0.1:$((port + i))" "${serve_flags[@]}" \
+        2>"$work/server-$i.log" &
+    servers+=($!)
+    bases+=("http://127.0.0.1:$((port + i))")
+done
+for i in $(seq 1 "$workers_wanted"); do
+    $bin --database-url "$db" worker 2>"$work/worker-$i.log" &
+    workers+=($!)
+done
+for i in "${!bases[@]}"; do
+    for _ in $(seq 1 100); do curl -sf "${bases[$i]}/healthz" >/dev/null && break; sleep 0.1; done
+    if ! kill -0 "${servers[$i]}" 2>/dev/null; then
+        echo "server $i did not start (is port $((port + i)) taken? set ASKPRO_BUSY_PORT):" >&2
+        cat "$work/server-$i.log" >&2
+        exit 1
+    fi
+done
 
 status=0
-target/release/examples/busyhour --base "http://127.0.0.1:$port" --mode "$mode" \
-    --calls "$calls" --concurrency "$concurrency" --database-url "$db" --server-pid "$server" || status=$?
+target/release/examples/busyhour --base "$(IFS=,; echo "${bases[*]}")" --mode "$mode" \
+    --calls "$calls" --concurrency "$concurrency" --database-url "$db" \
+    --server-pid "$(IFS=,; echo "${servers[*]}")" || status=$?
 
-# SIGTERM: how long until the server has exited.
+# SIGTERM: how long until every process has exited.
 started=$(date +%s%N)
-kill -TERM $server
-for _ in $(seq 1 300); do kill -0 $server 2>/dev/null || break; sleep 0.05; done
-if kill -0 $server 2>/dev/null; then
-    echo "  server still running 15 s after SIGTERM"
-    status=1
-else
-    echo "  server exited $(( ($(date +%s%N) - started) / 1000000 )) ms after SIGTERM"
-fi
-errors=$(grep -c -E " ERROR " "$work/server.log" || true)
-echo "  server log: $errors error lines"
-grep -E " ERROR " "$work/server.log" | head -5 || true
+kill -TERM "${servers[@]}" "${workers[@]}"
+for pid in "${servers[@]}" "${workers[@]}"; do
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "  process $pid still running 15 s after SIGTERM"
+        status=1
+    fi
+done
+echo "  all processes exited $(( ($(date +%s%N) - started) / 1000000 )) ms after SIGTERM"
+errors=$(cat "$work"/*.log | grep -c -E " ERROR " || true)
+echo "  logs: $errors error lines"
+cat "$work"/*.log | grep -E " ERROR " | head -5 || true
 exit $status

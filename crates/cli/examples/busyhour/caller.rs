@@ -6,7 +6,7 @@ use crate::Mode;
 use crate::stats::Stats;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What callers say when they ask for a time.
@@ -31,7 +31,9 @@ const SERVICES: [&str; 4] = [
 
 pub struct Caller {
     pub client: reqwest::Client,
-    pub base: String,
+    /// The servers, taken in turn for each request as a load balancer would.
+    pub bases: Arc<Vec<String>>,
+    pub next_base: Arc<AtomicUsize>,
     pub key: String,
     pub to_number: String,
     pub run: String,
@@ -188,7 +190,8 @@ impl Caller {
     fn clone_handle(&self) -> Caller {
         Caller {
             client: self.client.clone(),
-            base: self.base.clone(),
+            bases: self.bases.clone(),
+            next_base: self.next_base.clone(),
             key: self.key.clone(),
             to_number: self.to_number.clone(),
             run: self.run.clone(),
@@ -249,9 +252,11 @@ impl Caller {
         let now = jiff::Timestamp::now().as_millisecond();
         let signature = askpro_app::voice::signature::sign(&self.key, &bytes, now);
         let sent = Instant::now();
+        let turn = self.next_base.fetch_add(1, Ordering::Relaxed);
+        let base = &self.bases[turn % self.bases.len()];
         let response = self
             .client
-            .post(format!("{}{path}", self.base))
+            .post(format!("{base}{path}"))
             .header("content-type", "application/json")
             .header("x-retell-signature", signature)
             .body(bytes)

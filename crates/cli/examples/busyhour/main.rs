@@ -10,7 +10,8 @@
 //! took to drain, and whether every confirmed booking exists once, no therapist is
 //! double-booked, every call was merged with its analysis and every booking got one
 //! confirmation. With `--server-pid` it also reports the server's CPU and memory.
-//! Traffic goes only to `--base` (keep it on loopback).
+//! Traffic goes only to `--base` (keep it on loopback); several servers, comma-separated,
+//! take the requests in turn, so one call's steps land on different servers.
 
 mod after;
 mod caller;
@@ -22,8 +23,9 @@ use std::time::{Duration, Instant};
 
 #[derive(Parser, Clone)]
 struct Args {
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    base: String,
+    /// The server, or several comma-separated (behind no load balancer: taken in turn).
+    #[arg(long, default_value = "http://127.0.0.1:8080", value_delimiter = ',')]
+    base: Vec<String>,
     /// The Retell key the server checks signatures with.
     #[arg(long, env = "ASKPRO_RETELL_API_KEY", hide_env_values = true)]
     key: String,
@@ -41,9 +43,9 @@ struct Args {
     /// The server's database, for the backlog and the consistency checks.
     #[arg(long)]
     database_url: Option<String>,
-    /// The server's process id, for its CPU and memory after the load.
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// The servers' process ids (comma-separated), for their CPU and memory after the load.
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,12 +67,15 @@ async fn main() {
         .expect("http client");
     let stats = Arc::new(stats::Stats::default());
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let bases = Arc::new(args.base.clone());
+    let next_base = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut lanes = Vec::new();
     for lane in 0..args.concurrency {
         let caller = caller::Caller {
             client: client.clone(),
-            base: args.base.clone(),
+            bases: bases.clone(),
+            next_base: next_base.clone(),
             key: args.key.clone(),
             to_number: args.to_number.clone(),
             run: run.clone(),
@@ -103,9 +108,10 @@ async fn main() {
         Mode::Stress => "stress",
     };
     println!(
-        "busy hour ({mode}): {} calls, {} at a time, in {:.1} s",
+        "busy hour ({mode}): {} calls, {} at a time, over {} server(s), in {:.1} s",
         args.calls,
         args.concurrency,
+        args.base.len(),
         elapsed.as_secs_f64()
     );
     stats.print();
@@ -122,8 +128,8 @@ async fn main() {
     if let Some(db) = &db {
         healthy &= after::backlog(db, elapsed).await;
     }
-    if let Some(pid) = args.server_pid {
-        after::server_load(pid).await;
+    for pid in &args.server_pid {
+        after::server_load(*pid).await;
     }
     if let Some(db) = &db {
         healthy &= after::consistency(db, &run, &outcomes).await;
