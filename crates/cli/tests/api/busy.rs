@@ -161,13 +161,7 @@ async fn hundreds_of_calls_at_once_get_no_server_error_and_merge_completely(back
         booked.len() as i64,
         "exactly the bookings callers were told of"
     );
-    let overlaps = count(
-        &t,
-        "SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.staff_id = b.staff_id \
-         AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' \
-         AND a.blocked_from < b.blocked_until AND b.blocked_from < a.blocked_until",
-    )
-    .await;
+    let overlaps = count(&t, crate::common::OVERLAPS).await;
     assert_eq!(overlaps, 0);
 }
 

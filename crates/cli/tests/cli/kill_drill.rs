@@ -4,10 +4,10 @@
 //! never landed, books now — so each key ends with exactly one appointment.
 
 use crate::common::smtp::free_port;
-use crate::common::{Backend, TestDb, binary_now};
+use crate::common::{Backend, TestDb};
 use crate::{askpro, example_path};
 use std::collections::BTreeMap;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 const ADMIN: &str = "kill-drill-admin";
@@ -15,21 +15,12 @@ const ADMIN: &str = "kill-drill-admin";
 crate::on_both_databases!(a_server_killed_mid_booking_loses_nothing_and_retries_book_once);
 
 fn serve(url: &str, port: u16) -> Child {
-    crate::askpro_command()
-        .args([
-            "--database-url",
-            url,
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("ASKPRO_NOW", binary_now())
-        .env("ASKPRO_ADMIN_TOKEN", ADMIN)
-        .env("ASKPRO_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("askpro serve starts")
+    let listen = format!("127.0.0.1:{port}");
+    crate::spawn_askpro(
+        url,
+        &["serve", "--listen", &listen],
+        &[("ASKPRO_ADMIN_TOKEN", ADMIN)],
+    )
 }
 
 async fn wait_until_up(client: &reqwest::Client, base: &str) {

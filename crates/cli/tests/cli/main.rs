@@ -13,14 +13,17 @@ mod full_disk;
 mod german;
 mod kill_drill;
 mod operations;
+mod postgres_restart_drill;
 mod queue;
 mod retell;
 mod runbook;
+mod scale_out;
 mod secrets;
 mod serve;
 mod simulate;
 mod tenant;
 mod users;
+mod worker_kill_drill;
 
 use std::process::{Command, Output};
 
@@ -33,6 +36,23 @@ pub fn askpro_command() -> Command {
         .env("ASKPRO_NOW", common::binary_now())
         .env_remove("ASKPRO_CONFIG");
     command
+}
+
+/// `askpro --database-url URL ARGS…` in the background, on the tests' clock unless `env`
+/// sets `ASKPRO_NOW`, logging only warnings, its output discarded: a server or worker
+/// of a drill.
+pub fn spawn_askpro(db_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut command = askpro_command();
+    command
+        .args(["--database-url", db_url])
+        .args(args)
+        .env("ASKPRO_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.spawn().expect("askpro starts")
 }
 
 /// Runs `askpro --database-url URL ARGS…` and returns its output.

@@ -24,6 +24,10 @@ pub const RETELL_KEY: &str = "test-retell-key";
 /// frozen here (in process) or starting here (`ASKPRO_NOW` for the binary), never on
 /// today's date, so they pass whatever day they run.
 pub const NOW: &str = "2026-11-30T07:00:00Z";
+/// Pairs of booked appointments of one staff member that overlap: zero, always.
+pub const OVERLAPS: &str = "SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.staff_id = b.staff_id \
+    AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' \
+    AND a.blocked_from < b.blocked_until AND b.blocked_from < a.blocked_until";
 pub const EXAMPLE: &str = include_str!("../../../../examples/salon-sonnenschein.toml");
 
 /// [`NOW`] as an instant.

@@ -30,6 +30,11 @@ pub fn free_port() -> u16 {
 impl Sink {
     /// `None` (and a note) when aiosmtpd is not installed; `.ci/run` installs it.
     pub fn start() -> Option<Sink> {
+        Sink::start_slow(0)
+    }
+
+    /// A sink that takes `delay_ms` over each message before it stores and answers.
+    pub fn start_slow(delay_ms: u64) -> Option<Sink> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
@@ -38,6 +43,7 @@ impl Sink {
         let mut child = Command::new("python3")
             .env_remove("LD_PRELOAD")
             .env_remove("FAKETIME")
+            .env("SMTP_SINK_DELAY_MS", delay_ms.to_string())
             .arg(&script)
             .arg(port.to_string())
             .arg(dir.path())
