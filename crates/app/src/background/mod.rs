@@ -108,8 +108,9 @@ impl Running {
     /// loop that did not is abandoned (what it held returns when its lease ends).
     pub async fn stop(self, deadline: Duration) -> bool {
         let _ = self.stop.send(true);
+        let until = tokio::time::Instant::now() + deadline;
         let tasks = self.tasks;
-        let waited = tokio::time::timeout(deadline, async {
+        let waited = tokio::time::timeout_at(until, async {
             for (name, task) in tasks {
                 if let Err(error) = task.await {
                     tracing::error!(component = name, %error, "background loop ended abnormally");
@@ -122,12 +123,27 @@ impl Running {
                 deadline_ms = deadline.as_millis() as u64,
                 "background loops did not stop in time; leaving them"
             );
+            // Most likely they wait for a database that does not answer: the leases run
+            // out by themselves.
+            return false;
         }
-        // Another process takes over the periodic tasks now, not when the leases run out.
-        self.app.step_down(&LEASED_TASKS).await;
-        waited.is_ok()
+        // Another process takes over the periodic tasks now, not when the leases run out;
+        // within what is left of the deadline, at most a second.
+        let wait = until
+            .saturating_duration_since(tokio::time::Instant::now())
+            .min(STEP_DOWN_WAIT);
+        let stepped_down = tokio::time::timeout(wait, self.app.step_down(&LEASED_TASKS));
+        if stepped_down.await.is_err() {
+            tracing::warn!(
+                "could not give the periodic tasks' leases back in time; they run out by themselves"
+            );
+        }
+        true
     }
 }
+
+/// How long a stopping process tries to give its leases back.
+const STEP_DOWN_WAIT: Duration = Duration::from_secs(1);
 
 /// The periodic tasks that one process at a time leads (see [`App::lead`]).
 const LEASED_TASKS: [&str; 3] = [SCHEDULE[0].0, SCHEDULE[1].0, privacy::COMPONENT];

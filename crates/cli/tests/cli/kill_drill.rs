@@ -7,14 +7,13 @@ use crate::common::smtp::free_port;
 use crate::common::{Backend, TestDb};
 use crate::{askpro, example_path};
 use std::collections::BTreeMap;
-use std::process::Child;
 use std::time::Duration;
 
 const ADMIN: &str = "kill-drill-admin";
 
 crate::on_both_databases!(a_server_killed_mid_booking_loses_nothing_and_retries_book_once);
 
-fn serve(url: &str, port: u16) -> Child {
+fn serve(url: &str, port: u16) -> crate::Spawned {
     let listen = format!("127.0.0.1:{port}");
     crate::spawn_askpro(
         url,

@@ -38,10 +38,34 @@ pub fn askpro_command() -> Command {
     command
 }
 
+/// A background `askpro` process, killed when the test ends however it ends (a failed
+/// assertion must not leave servers running).
+pub struct Spawned(pub std::process::Child);
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl std::ops::Deref for Spawned {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Spawned {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
 /// `askpro --database-url URL ARGS…` in the background, on the tests' clock unless `env`
 /// sets `ASKPRO_NOW`, logging only warnings, its output discarded: a server or worker
 /// of a drill.
-pub fn spawn_askpro(db_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+pub fn spawn_askpro(db_url: &str, args: &[&str], env: &[(&str, &str)]) -> Spawned {
     let mut command = askpro_command();
     command
         .args(["--database-url", db_url])
@@ -52,7 +76,7 @@ pub fn spawn_askpro(db_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::p
     for (name, value) in env {
         command.env(name, value);
     }
-    command.spawn().expect("askpro starts")
+    Spawned(command.spawn().expect("askpro starts"))
 }
 
 /// Runs `askpro --database-url URL ARGS…` and returns its output.

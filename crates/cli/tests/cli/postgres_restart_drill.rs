@@ -11,7 +11,7 @@ use crate::common::{RETELL_KEY, now_ms, postgres_url};
 use askpro_app::voice::signature;
 use serde_json::json;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -213,13 +213,14 @@ impl Traffic {
     }
 }
 
-fn serve(url: &str, port: u16) -> Child {
+fn serve(url: &str, port: u16) -> crate::Spawned {
     let listen = format!("127.0.0.1:{port}");
     let env = [
         ("ASKPRO_ADMIN_TOKEN", ADMIN),
         ("ASKPRO_RETELL_API_KEY", RETELL_KEY),
     ];
-    crate::spawn_askpro(url, &["serve", "--listen", &listen], &env)
+    let args = ["serve", "--listen", &listen, "--shutdown-timeout", "3"];
+    crate::spawn_askpro(url, &args, &env)
 }
 
 /// Bookings and webhooks, one after another, until `stop` (at most nine of each on a
@@ -368,8 +369,38 @@ async fn postgres_restarted_under_load_fails_fast_and_recovers_without_a_restart
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let _ = server.kill();
-    let _ = server.wait();
+    // SIGTERM while the database is gone again: the server still ends within its
+    // shutdown timeout (3 s) and a moment, whatever its loops were waiting for.
+    assert!(
+        cluster.pg_ctl(&["stop", "-m", "fast"]),
+        "PostgreSQL stops again"
+    );
+    let terminated = Instant::now();
+    let pid = server.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .is_ok_and(|s| s.success())
+    );
+    while server.try_wait().expect("the server's state").is_none() {
+        assert!(
+            terminated.elapsed() < Duration::from_secs(5),
+            "the server did not end within its shutdown timeout with the database down"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "exited {:?} after SIGTERM with the database down",
+        terminated.elapsed()
+    );
+    assert!(
+        cluster.pg_ctl(&["start"]),
+        "PostgreSQL starts for the checks"
+    );
+    let db = askpro_store::Db::connect(&url)
+        .await
+        .expect("the drill's database");
     let stored = askpro_store::on_pool!(&db, |pool| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM calls WHERE call_id LIKE 'restart-%'"
     )

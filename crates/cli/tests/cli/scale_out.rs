@@ -12,7 +12,6 @@ use crate::{askpro, example_path};
 use askpro_app::voice::signature;
 use askpro_store::{Db, on_pool};
 use serde_json::{Value, json};
-use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,16 +23,7 @@ const SALON: &str = "+493012345678";
 
 /// The processes of the test, killed when it ends however it ends.
 #[derive(Default)]
-struct Fleet(Vec<Child>);
-
-impl Drop for Fleet {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
+struct Fleet(Vec<crate::Spawned>);
 
 impl Fleet {
     fn start(&mut self, url: &str, smtp: &str, args: &[&str]) {

@@ -11,7 +11,6 @@ use crate::common::smtp::{Sink, free_port};
 use crate::common::{Backend, TestDb, binary_now, binary_shift_ms};
 use askpro_store::on_pool;
 use std::collections::BTreeMap;
-use std::process::Child;
 use std::time::{Duration, Instant};
 
 crate::on_both_databases!(a_worker_killed_while_sending_delivers_every_mail_in_the_end);
@@ -25,7 +24,7 @@ const OPEN_CONFIRMATIONS: &str =
 const DEAD_MAILS: &str = "SELECT COUNT(*) FROM jobs WHERE queue = 'emails' AND status = 'dead'";
 const DONE_MAILS: &str = "SELECT COUNT(*) FROM jobs WHERE queue = 'emails' AND status = 'done'";
 
-fn start(url: &str, smtp: &str, clock: String, args: &[&str]) -> Child {
+fn start(url: &str, smtp: &str, clock: String, args: &[&str]) -> crate::Spawned {
     let env = [
         ("ASKPRO_NOW", clock.as_str()),
         ("ASKPRO_ADMIN_TOKEN", ADMIN),
