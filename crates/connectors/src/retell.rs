@@ -38,6 +38,8 @@ use std::time::Duration;
 pub const DEFAULT_BASE_URL: &str = "https://api.retellai.com";
 /// How many times a retryable failure is tried again, unless [`Retell::with_retries`] says otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// How long one request may take, unless [`Retell::with_timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The wait before the first retry; it doubles for each further one.
 pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(500);
 /// How many calls [`ListCalls::default`] asks for per page.
@@ -149,11 +151,7 @@ impl Retell {
         let base_url = checked_base_url(base_url)?;
         check_api_key(api_key)?;
         // The SDK's defaults: 60 s per request, 5 s to connect.
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| RetellError::Permanent(format!("cannot build the HTTP client: {e}")))?;
+        let http = http_client(DEFAULT_TIMEOUT)?;
         Ok(Retell {
             http,
             base_url,
@@ -161,6 +159,14 @@ impl Retell {
             max_retries: DEFAULT_MAX_RETRIES,
             base_delay: DEFAULT_BASE_DELAY,
         })
+    }
+
+    /// Gives up on each request after `timeout` (default 60 s, as Retell's SDKs) — a
+    /// timeout is retryable, so an import against a Retell that never answers ends after
+    /// about (retries + 1) × `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<Retell, RetellError> {
+        self.http = http_client(timeout)?;
+        Ok(self)
     }
 
     /// Retries a retryable failure up to `max_retries` more times, waiting `base_delay`
@@ -719,4 +725,12 @@ mod tests {
             Ok(String::new())
         );
     }
+}
+
+fn http_client(timeout: Duration) -> Result<reqwest::Client, RetellError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(5).min(timeout))
+        .build()
+        .map_err(|e| RetellError::Permanent(format!("cannot build the HTTP client: {e}")))
 }

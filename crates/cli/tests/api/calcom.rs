@@ -27,6 +27,7 @@ crate::on_both_databases!(
     a_caller_who_lost_to_the_web_hears_alternatives_on_the_phone,
     the_job_and_a_reconciliation_pushing_at_once_book_once,
     an_attendee_marked_absent_in_calcom_becomes_a_no_show,
+    a_calcom_that_never_answers_holds_up_no_caller_and_no_worker,
 );
 
 const KEY: &str = "cal_test_key_0123456789";
@@ -1057,4 +1058,73 @@ async fn an_attendee_marked_absent_in_calcom_becomes_a_no_show(backend: Backend)
     assert!(c.fake.booking(&uid).unwrap().status == "accepted");
     let again = c.t.app.calcom_sync(COMPANY, None, false).await.unwrap();
     assert!(again.differences.is_empty(), "{again:?}");
+}
+
+/// Fault drill (issue 16, part 2): Cal.com accepts connections and never answers. Callers
+/// still hear free times and get their booking within the caller's deadline
+/// (`calcom.timeout_ms`, from AskPro's own calendar); the push job hits its deadline and
+/// waits for its retry, saying why; the worker stops when asked; a reconciliation ends
+/// with an error that names the timeout instead of hanging.
+async fn a_calcom_that_never_answers_holds_up_no_caller_and_no_worker(backend: Backend) {
+    let Some(c) = Calendar::start(backend).await else {
+        return;
+    };
+    c.fake.set_latency(Some(Duration::from_secs(600)));
+    let asked = std::time::Instant::now();
+    let slots = c.tuesday_slots().await;
+    assert!(!slots.is_empty(), "free times from AskPro's own calendar");
+    let (status, booked) = c.t.book("anna", "2026-12-01T10:00:00+01:00").await;
+    let answered = asked.elapsed();
+    assert_eq!(
+        (status, booked["sync"].as_str()),
+        (201, Some("pending")),
+        "{booked}"
+    );
+    assert!(
+        answered < Duration::from_secs(8),
+        "both answered within the deadlines: {answered:?}"
+    );
+
+    // The push job (due a little after the booking's own attempt): its ten-second
+    // deadline fires, and the job waits for a retry.
+    c.t.app.clock.advance(SignedDuration::from_mins(10));
+    let worked = std::time::Instant::now();
+    c.work_calcom(Duration::from_secs(11)).await;
+    assert!(
+        worked.elapsed() < Duration::from_secs(25),
+        "the worker stopped when asked: {:?}",
+        worked.elapsed()
+    );
+    let sql = "SELECT status, attempts, last_error FROM jobs WHERE kind = 'calcom.push'";
+    let (job_status, attempts, error): (String, i64, Option<String>) =
+        askpro_store::on_pool!(&c.t.app.db, |pool| sqlx::query_as(sql)
+            .fetch_one(pool)
+            .await)
+        .unwrap();
+    let error = error.unwrap_or_default().to_lowercase();
+    assert_eq!((job_status.as_str(), attempts), ("pending", 1), "{error}");
+    assert!(
+        ["timed out", "timeout", "deadline", "did not answer"]
+            .iter()
+            .any(|w| error.contains(w)),
+        "the job says why: {error}"
+    );
+
+    let reconciling = std::time::Instant::now();
+    let outcome = c.t.app.sync_all_calendars(None).await;
+    assert!(
+        reconciling.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        reconciling.elapsed()
+    );
+    let error = outcome
+        .expect_err("no reconciliation without Cal.com")
+        .to_string()
+        .to_lowercase();
+    assert!(
+        ["timed out", "timeout", "deadline", "did not answer"]
+            .iter()
+            .any(|w| error.contains(w)),
+        "the reconciliation says why: {error}"
+    );
 }

@@ -1,6 +1,8 @@
-//! Fault drill (issue 16, part 2): SMTP, Twilio and Slack that accept a connection and
-//! never answer. Every deadline fires, each job goes back to the queue with the reason,
-//! an alert is raised, and the worker stops on request instead of hanging.
+//! Fault drill (issue 16, part 2): SMTP, Twilio, Slack and Retell that accept a connection
+//! and never answer. Every deadline fires, each job goes back to the queue with the
+//! reason, an alert is raised, and the worker stops on request instead of hanging; the
+//! call import ends with an error that says Retell timed out. (Cal.com's drill is in
+//! calcom.rs, beside its stand-in.)
 
 use crate::common::{Backend, TestDb, frozen_clock};
 use askpro_app::booking::{BookRequest, Customer};
@@ -8,7 +10,10 @@ use askpro_app::{Actor, App};
 use askpro_store::Db;
 use std::time::{Duration, Instant};
 
-crate::on_both_databases!(services_that_never_answer_cannot_stall_the_worker);
+crate::on_both_databases!(
+    services_that_never_answer_cannot_stall_the_worker,
+    a_retell_that_never_answers_ends_the_import_on_its_deadline,
+);
 
 /// A TCP server that accepts every connection, keeps it open and says nothing.
 async fn black_hole() -> String {
@@ -126,4 +131,41 @@ async fn services_that_never_answer_cannot_stall_the_worker(backend: Backend) {
         .await
         .expect("the worker stopped")
         .unwrap();
+}
+
+/// The call import (run every ten minutes, and by `askpro retell import-calls`) against a
+/// Retell that never answers: each request gives up on its deadline, the retries are
+/// bounded, and the error says what happened.
+async fn a_retell_that_never_answers_ends_the_import_on_its_deadline(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let hole = black_hole().await;
+    let retell = askpro_connectors::retell::Retell::new(&format!("http://{hole}"), "key_drill")
+        .expect("client")
+        .with_retries(1, Duration::from_millis(50))
+        .with_timeout(Duration::from_secs(1))
+        .expect("timeout");
+    let app = App::with_clock(db.connect().await, frozen_clock());
+    crate::common::apply(&app, crate::common::EXAMPLE).await;
+    let started = Instant::now();
+    let since = app.now_ms() - 3_600_000;
+    let outcome = app
+        .import_calls(&retell, since, Vec::new(), |_, _| {})
+        .await;
+    let took = started.elapsed();
+    let error = outcome
+        .expect_err("nothing to import from a silent Retell")
+        .to_string();
+    assert!(
+        took < Duration::from_secs(6),
+        "two attempts of one second each, not a hang: {took:?}"
+    );
+    assert!(
+        ["timed out", "timeout", "did not answer"]
+            .iter()
+            .any(|w| error.to_lowercase().contains(w)),
+        "the error says why: {error}"
+    );
+    assert!(!error.contains("key_drill"), "no key in the error: {error}");
 }
