@@ -100,6 +100,7 @@ impl App {
             if is_empty(&record) {
                 continue;
             }
+            let elsewhere = kept_elsewhere(&record);
             let now = self.now_ms();
             let mut tx = self.db.begin_write().await?;
             let erased = privacy::erase(&mut tx, &id, &phone, &record, now).await?;
@@ -117,7 +118,7 @@ impl App {
             tx.commit().await?;
             self.forget_cached_tenants();
             tracing::warn!(company = %slug, appointments = erased.appointments, calls = erased.calls, "a caller's data was erased");
-            results.push(json!({ "company": slug, "erased": erased }));
+            results.push(json!({ "company": slug, "erased": erased, "elsewhere": elsewhere }));
         }
         Ok(json!({ "companies": results }))
     }
@@ -217,4 +218,17 @@ mod tests {
             "disconnection_reason": "user_hangup", "askpro_conversation_purged": true })
         );
     }
+}
+
+/// What outside services keep about the caller, which AskPro cannot erase for them: the
+/// Cal.com bookings of their appointments (attendee name and e-mail) and Retell's copies of
+/// their calls (recording, transcript). The operator erases those there, by these ids.
+fn kept_elsewhere(record: &PersonRecord) -> Value {
+    let bookings: Vec<&str> = record
+        .appointments
+        .iter()
+        .filter_map(|a| a.calcom_uid.as_deref())
+        .collect();
+    let calls: Vec<&str> = record.calls.iter().map(|c| c.call_id.as_str()).collect();
+    json!({ "calcom_bookings": bookings, "retell_calls": calls })
 }

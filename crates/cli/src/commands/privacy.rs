@@ -48,6 +48,7 @@ pub async fn run(global: &Global, command: PrivacyCommand) -> Result<ExitCode> {
                         e["emails"],
                         e["audit_entries"]
                     );
+                    print_kept_elsewhere(&company["elsewhere"]);
                 }
             }
         }
@@ -64,4 +65,32 @@ pub async fn run(global: &Global, command: PrivacyCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The ids an operator needs to erase the caller at Cal.com and Retell as well.
+fn print_kept_elsewhere(elsewhere: &serde_json::Value) {
+    let ids = |key: &str| -> Vec<String> {
+        elsewhere[key]
+            .as_array()
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| id.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let bookings = ids("calcom_bookings");
+    if !bookings.is_empty() {
+        println!(
+            "  still in Cal.com (attendee name and e-mail; erase them there): bookings {}",
+            bookings.join(", ")
+        );
+    }
+    let calls = ids("retell_calls");
+    if !calls.is_empty() {
+        println!(
+            "  still at Retell (recording and transcript; delete them there): calls {}",
+            calls.join(", ")
+        );
+    }
 }

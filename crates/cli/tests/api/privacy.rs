@@ -121,6 +121,12 @@ async fn a_callers_data_is_exported_whole_and_erased_everywhere(backend: Backend
             && counts["messages"] == 1,
         "{erased}"
     );
+    // Retell's copy of the call is named for the operator to delete there.
+    assert_eq!(
+        erased["companies"][0]["elsewhere"]["retell_calls"],
+        json!(["call-privacy"]),
+        "{erased}"
+    );
 
     // Nothing about the number is left to export, and nothing names her any more.
     let again = t.app.privacy_export(CALLER, None).await.expect("export");
