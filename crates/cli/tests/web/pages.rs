@@ -335,6 +335,30 @@ async fn a_mailed_link_signs_in_once(backend: Backend) {
     assert_eq!(unknown.body, sent.body);
 }
 
+/// Every dashboard route under `/firmen/{company}` with its methods, read from the router's
+/// source, so that a page added without isolation fails the test below.
+fn company_routes() -> Vec<(&'static str, String)> {
+    let source = include_str!("../../../web/src/pages/mod.rs");
+    let mut routes = Vec::new();
+    for piece in source.split(".route(").skip(1) {
+        let Some(rest) = piece.trim_start().strip_prefix("&format!(\"{company}") else {
+            continue;
+        };
+        let path = format!("/firmen/{{company}}{}", &rest[..rest.find('"').unwrap()]);
+        let path = path.replace("{{", "{").replace("}}", "}");
+        for (method, handler) in [("GET", "get("), ("POST", "post(")] {
+            if piece.contains(handler) {
+                routes.push((method, path.clone()));
+            }
+        }
+    }
+    assert!(
+        routes.len() >= 14,
+        "the router's routes were read: {routes:?}"
+    );
+    routes
+}
+
 async fn a_company_user_sees_only_their_company_page_by_page(backend: Backend) {
     let Some(server) = server_with_owner(backend).await else {
         return;
@@ -345,21 +369,29 @@ async fn a_company_user_sees_only_their_company_page_by_page(backend: Backend) {
     let own = visitor.get("/firmen/salon-sonnenschein/kalender").await;
     assert_eq!(own.status, StatusCode::OK);
     let csrf = Visitor::csrf_of(&own);
-    for path in [
-        "/firmen/salon-mond/heute".to_owned(),
-        "/firmen/salon-mond/kalender".to_owned(),
-        format!("/firmen/salon-mond/termine/{foreign}"),
-        format!("/firmen/salon-mond/termine/{foreign}/verschieben"),
-        "/firmen/salon-mond/anrufe".to_owned(),
-        "/firmen/salon-mond/nachrichten".to_owned(),
-        "/firmen/salon-mond/kennzahlen".to_owned(),
-        "/firmen/salon-mond/einstellungen".to_owned(),
-        // Another company's appointment under one's own company is unknown too.
-        format!("/firmen/salon-sonnenschein/termine/{foreign}"),
+    // Every page and form of another company, and another company's ids under one's own.
+    let mut gets = vec![
         "/firmen/gibt-es-nicht/heute".to_owned(),
         "/betrieb".to_owned(),
         "/betrieb/salon-mond".to_owned(),
-    ] {
+    ];
+    let mut posts = Vec::new();
+    for (method, template) in company_routes() {
+        let mut paths = vec![template.replace("{company}", "salon-mond")];
+        if template.contains("{id}") || template.contains("{call_id}") {
+            paths.push(template.replace("{company}", COMPANY));
+        }
+        for path in paths {
+            let path = path
+                .replace("{id}", &foreign)
+                .replace("{call_id}", "call-of-salon-mond");
+            match method {
+                "GET" => gets.push(path),
+                _ => posts.push(path),
+            }
+        }
+    }
+    for path in gets {
         let page = visitor.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.body.contains("Nicht gefunden"), "{path}");
@@ -368,13 +400,19 @@ async fn a_company_user_sees_only_their_company_page_by_page(backend: Backend) {
             "{path} names the other company"
         );
     }
-    for path in [
-        format!("/firmen/salon-mond/termine/{foreign}/absagen"),
-        format!("/firmen/salon-mond/termine/{foreign}/nicht-erschienen"),
-        format!("/firmen/salon-sonnenschein/termine/{foreign}/absagen"),
-    ] {
-        let page = visitor.post(&path, &[("csrf", &csrf)]).await;
-        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    for path in posts {
+        // A complete form (a move needs a time), so only the company decides.
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("slot", "2026-12-02T10:00:00+01:00|anna"),
+            ("grund", "Test"),
+        ];
+        let page = visitor.post(&path, &form).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "POST {path}");
+        assert!(
+            !page.body.contains("Salon Mond"),
+            "POST {path} names the other company"
+        );
     }
     let still = server
         .app
