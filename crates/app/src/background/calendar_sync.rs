@@ -1,6 +1,7 @@
 //! The periodic reconciliation with Cal.com (`calcom:sync` in `schedule list`): every
 //! `calcom.sync_interval_minutes`, each company with a `[calcom]` section is compared
-//! and fixed, by one process of however many run (the `calcom:sync` lease). A failing company is logged and reported in `/healthz`; the others go on.
+//! and fixed, by one process of however many run (the `calcom:sync` lease). A failing
+//! company is logged and reported in `/healthz`; the others go on.
 
 use super::scheduler::{SCHEDULE, pause_after_failure};
 use crate::App;
@@ -37,7 +38,6 @@ pub(super) async fn run(app: App, mut stop: watch::Receiver<bool>) {
                 every
             }
             Err(error) => {
-                let every = interval(&app).await;
                 let pause = pause_after_failure(&app, &mut trouble, COMPONENT, &error, every);
                 tracing::error!(%error, retry_in_ms = pause.as_millis() as u64, "scheduled Cal.com reconciliation failed");
                 pause

@@ -36,16 +36,6 @@ fn serve(url: &str, port: u16, limit_kb: Option<u64>) -> Child {
         .expect("askpro serve starts")
 }
 
-async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..100 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not start");
-}
-
 fn file_kb(path: &Path) -> u64 {
     ["", "-wal", "-shm"]
         .iter()
@@ -98,7 +88,7 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_recovers() {
     let base = format!("http://127.0.0.1:{port}");
 
     let mut server = serve(&url, port, Some(file_kb(&path) + 320));
-    wait_until_up(&client, &base).await;
+    crate::wait_until_up(&client, &base, Duration::from_secs(10)).await;
     let mut accepted = 0;
     let mut refusal = None;
     for start in slots() {
@@ -142,7 +132,7 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_recovers() {
 
     // Space is back: the same database takes bookings again.
     let mut server = serve(&url, port, None);
-    wait_until_up(&client, &base).await;
+    crate::wait_until_up(&client, &base, Duration::from_secs(10)).await;
     let (status, body) = book(&client, &base, "2026-12-05T10:00:00+01:00").await;
     let _ = server.kill();
     let _ = server.wait();

@@ -22,16 +22,6 @@ fn serve(url: &str, port: u16) -> crate::Spawned {
     )
 }
 
-async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..150 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not start");
-}
-
 /// Twenty-four separate hours of Jonas at Mitte, Tuesday to Friday.
 fn slots() -> Vec<String> {
     let mut starts = Vec::new();
@@ -80,7 +70,7 @@ async fn a_server_killed_mid_booking_loses_nothing_and_retries_book_once(backend
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = serve(&url, port);
-    wait_until_up(&client, &base).await;
+    crate::wait_until_up(&client, &base, Duration::from_secs(15)).await;
 
     let requests: Vec<(String, String)> = slots()
         .into_iter()
@@ -123,7 +113,7 @@ async fn a_server_killed_mid_booking_loses_nothing_and_retries_book_once(backend
     eprintln!("{backend:?}: {answered} answered before the kill, {cut_off} cut off");
 
     let mut server = serve(&url, port);
-    wait_until_up(&client, &base).await;
+    crate::wait_until_up(&client, &base, Duration::from_secs(15)).await;
     let mut ids = Vec::new();
     for (key, start) in &requests {
         let again = book(client.clone(), base.clone(), key.clone(), start.clone()).await;

@@ -79,6 +79,29 @@ pub fn spawn_askpro(db_url: &str, args: &[&str], env: &[(&str, &str)]) -> Spawne
     Spawned(command.spawn().expect("askpro starts"))
 }
 
+/// Polls `done` every 20 ms until it holds; false once `patience` has passed.
+pub async fn eventually(
+    patience: std::time::Duration,
+    mut done: impl AsyncFnMut() -> bool,
+) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < patience {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// Waits until the server at `base` answers `/healthz`, at most `patience`.
+pub async fn wait_until_up(client: &reqwest::Client, base: &str, patience: std::time::Duration) {
+    let up = eventually(patience, async || {
+        client.get(format!("{base}/healthz")).send().await.is_ok()
+    });
+    assert!(up.await, "the server at {base} did not start");
+}
+
 /// Runs `askpro --database-url URL ARGS…` and returns its output.
 pub fn askpro(db_url: &str, args: &[&str]) -> Output {
     askpro_command()

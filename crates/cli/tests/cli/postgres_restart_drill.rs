@@ -7,8 +7,7 @@
 
 use crate::askpro;
 use crate::common::smtp::free_port;
-use crate::common::{RETELL_KEY, now_ms, postgres_url};
-use askpro_app::voice::signature;
+use crate::common::{RETELL_KEY, now_ms, postgres_url, signed_by_retell};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -194,17 +193,8 @@ impl Traffic {
             "start_timestamp": now_ms() });
         let body = json!({ "event": "call_started", "call": call }).to_string();
         let sent = Instant::now();
-        let response = self
-            .client
-            .post(format!("{}/webhooks/retell", self.base))
-            .header("content-type", "application/json")
-            .header(
-                "x-retell-signature",
-                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
-            )
-            .body(body)
-            .send()
-            .await;
+        let request = self.client.post(format!("{}/webhooks/retell", self.base));
+        let response = signed_by_retell(request, body).send().await;
         let status = response.map_or(0, |r| r.status().as_u16());
         Answer {
             status,
@@ -270,17 +260,7 @@ async fn postgres_restarted_under_load_fails_fast_and_recovers_without_a_restart
         client: reqwest::Client::new(),
         base: format!("http://127.0.0.1:{port}"),
     });
-    let up = Instant::now();
-    while traffic
-        .client
-        .get(format!("{}/healthz", traffic.base))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(up.elapsed() < Duration::from_secs(20), "the server starts");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    crate::wait_until_up(&traffic.client, &traffic.base, Duration::from_secs(20)).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let lanes: Vec<_> = (0..3)

@@ -7,9 +7,8 @@
 //! with its analysis, and every booking's confirmation was delivered by one worker, once.
 
 use crate::common::smtp::{Sink, free_port};
-use crate::common::{Backend, OVERLAPS, RETELL_KEY, TestDb, now_ms};
+use crate::common::{Backend, OVERLAPS, RETELL_KEY, TestDb, now_ms, signed_by_retell};
 use crate::{askpro, example_path};
-use askpro_app::voice::signature;
 use askpro_store::{Db, on_pool};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -46,16 +45,8 @@ impl Servers {
     /// or what went wrong (a 5xx or no answer).
     async fn post(&self, which: usize, path: &str, body: &Value) -> Result<Value, String> {
         let base = &self.bases[which % self.bases.len()];
-        let text = body.to_string();
-        let response = self
-            .client
-            .post(format!("{base}{path}"))
-            .header("content-type", "application/json")
-            .header(
-                "x-retell-signature",
-                signature::sign(RETELL_KEY, text.as_bytes(), now_ms()),
-            )
-            .body(text)
+        let request = self.client.post(format!("{base}{path}"));
+        let response = signed_by_retell(request, body.to_string())
             .send()
             .await
             .map_err(|e| format!("{base}{path}: {e}"))?;
@@ -168,25 +159,6 @@ async fn scalar(db: &Db, sql: &'static str) -> i64 {
     .unwrap()
 }
 
-/// Polls `done` every 100 ms until it holds; false after `patience`.
-async fn eventually(patience: Duration, mut done: impl AsyncFnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < patience {
-        if done().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
-
-async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    let up = eventually(Duration::from_secs(20), async || {
-        client.get(format!("{base}/healthz")).send().await.is_ok()
-    });
-    assert!(up.await, "{base} did not start");
-}
-
 async fn three_servers_and_two_workers_share_one_database_under_load(backend: Backend) {
     let Some(sink) = Sink::start() else { return };
     let Some(test_db) = TestDb::new(backend).await else {
@@ -215,10 +187,10 @@ async fn three_servers_and_two_workers_share_one_database_under_load(backend: Ba
         fleet.start(&url, &sink.url(), &["worker"]);
     }
     for base in &bases {
-        wait_until_up(&client, base).await;
+        crate::wait_until_up(&client, base, Duration::from_secs(20)).await;
     }
     let db = test_db.connect().await;
-    let workers = eventually(Duration::from_secs(20), async || {
+    let workers = crate::eventually(Duration::from_secs(20), async || {
         askpro_store::workers::live(&db, 0)
             .await
             .is_ok_and(|w| w.len() == 2)
@@ -248,7 +220,7 @@ async fn three_servers_and_two_workers_share_one_database_under_load(backend: Ba
     // Six hours a day for ninety callers: many are booked, some hear that it is full.
     assert!(booked.len() >= 6, "{booked:?}");
 
-    let merged = eventually(Duration::from_secs(30), async || {
+    let merged = crate::eventually(Duration::from_secs(30), async || {
         askpro_store::calls::merge_backlog(&db)
             .await
             .is_ok_and(|(n, _)| n == 0)
@@ -303,7 +275,7 @@ async fn three_servers_and_two_workers_share_one_database_under_load(backend: Ba
         booked.len() as i64,
         "one confirmation job per booking"
     );
-    let delivered = eventually(Duration::from_secs(60), async || {
+    let delivered = crate::eventually(Duration::from_secs(60), async || {
         sink.messages().len() >= booked.len()
     });
     assert!(delivered.await, "every confirmation is delivered");

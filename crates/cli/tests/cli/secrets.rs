@@ -111,15 +111,7 @@ async fn planted_secrets_never_reach_a_log_line_or_a_message() {
     .expect("serve starts");
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the server did not start");
+    crate::wait_until_up(&client, &base, Duration::from_secs(10)).await;
     let api = format!("{base}/api/v1/companies/salon-sonnenschein");
     // A booking with an e-mail and a phone: mail to the unreachable SMTP server, a text
     // to the unreachable Twilio, and when they fail, alerts to the unreachable Slack.

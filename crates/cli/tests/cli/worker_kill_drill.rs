@@ -65,17 +65,6 @@ fn message_id(mail: &str) -> String {
         .unwrap_or_else(|| panic!("a mail without Message-ID:\n{mail}"))
 }
 
-async fn wait_for(patience: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < patience {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    false
-}
-
 async fn a_worker_killed_while_sending_delivers_every_mail_in_the_end(backend: Backend) {
     let Some(sink) = Sink::start_slow(120) else {
         return;
@@ -99,10 +88,7 @@ async fn a_worker_killed_while_sending_delivers_every_mail_in_the_end(backend: B
         &["serve", "--listen", &listen, "--no-worker"],
     );
     let client = reqwest::Client::new();
-    let up = wait_for(Duration::from_secs(20), || {
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
-    assert!(up.await, "the server starts");
+    crate::wait_until_up(&client, &base, Duration::from_secs(20)).await;
     book_thirty(&client, &base).await;
     let _ = server.kill();
     let _ = server.wait();
@@ -113,7 +99,7 @@ async fn a_worker_killed_while_sending_delivers_every_mail_in_the_end(backend: B
         let before = sink.messages().len();
         let mut worker = start(&url, &sink.url(), clock(round), &["worker"]);
         // Killed while it sends: a few mails in, the next one on the wire.
-        let sending = wait_for(Duration::from_secs(30), || {
+        let sending = crate::eventually(Duration::from_secs(30), async || {
             sink.messages().len() >= before + 3
         });
         assert!(sending.await, "round {round}: the worker sends");

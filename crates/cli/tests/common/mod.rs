@@ -24,6 +24,16 @@ pub const RETELL_KEY: &str = "test-retell-key";
 /// frozen here (in process) or starting here (`ASKPRO_NOW` for the binary), never on
 /// today's date, so they pass whatever day they run.
 pub const NOW: &str = "2026-11-30T07:00:00Z";
+/// `request` carrying `body` signed with [`RETELL_KEY`] now, as Retell sends webhooks and
+/// function calls.
+pub fn signed_by_retell(request: reqwest::RequestBuilder, body: String) -> reqwest::RequestBuilder {
+    let signature = askpro_app::voice::signature::sign(RETELL_KEY, body.as_bytes(), now_ms());
+    request
+        .header("content-type", "application/json")
+        .header("x-retell-signature", signature)
+        .body(body)
+}
+
 /// Pairs of booked appointments of one staff member that overlap: zero, always.
 pub const OVERLAPS: &str = "SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.staff_id = b.staff_id \
     AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' \

@@ -2,8 +2,7 @@
 //! stand-in with the salon's agent (its webhook pointing here, the full prompt live), a
 //! real `askpro worker` process, and the `askpro` binary run against all of them.
 
-use crate::common::{Backend, EXAMPLE, RETELL_KEY, TestApp, now_ms};
-use askpro_app::voice::signature;
+use crate::common::{Backend, EXAMPLE, RETELL_KEY, TestApp, now_ms, signed_by_retell};
 use askpro_core::Tenant;
 use askpro_standins::retell::FakeRetell;
 use serde_json::{Value, json};
@@ -280,18 +279,8 @@ impl Stage {
 
     /// POSTs `body` to `path` signed with the Retell key, as Retell does.
     async fn post_signed(&self, path: &str, body: String) -> reqwest::Response {
-        self.t
-            .client
-            .post(self.t.url(path))
-            .header("content-type", "application/json")
-            .header(
-                "x-retell-signature",
-                signature::sign(RETELL_KEY, body.as_bytes(), now_ms()),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap()
+        let request = self.t.client.post(self.t.url(path));
+        signed_by_retell(request, body).send().await.unwrap()
     }
 
     /// The call object as Retell sends it with function calls, started `ago_min` ago.
